@@ -1,0 +1,61 @@
+#!/bin/sh
+# run-scenario.sh SCENARIO all|fgraph|rest   (in the lab guest)
+# The capture recipe of ../shared/traces/README.md: each capture kind from its own reproducer run.
+#   fgraph: function_graph on handle_userfault + sched events, armed before the reproducer starts
+#   rest:   perf (2 s), then stacks (3 samples 1 s apart), dmesg_hung, sysrq - all on one victim
+S=$1
+WHAT=${2:-all}
+T=/sys/kernel/tracing
+O=/out
+
+case "$S" in
+    race)  ARGS="race -H -f /tmp/race-target -n ${LAB_RACE_MAX:-400}" ;;
+    *)     ARGS="$S -H -b /dev/ram0" ;;
+esac
+
+reset_tracing() {
+    echo 0 > $T/tracing_on
+    echo 0 > $T/events/enable
+    echo nop > $T/current_tracer
+    echo > $T/set_graph_function
+    echo > $T/set_ftrace_pid
+    echo > $T/trace
+}
+
+if [ "$WHAT" = all ] || [ "$WHAT" = fgraph ]; then
+    echo "lab: === fgraph_proc run: uffd_iou $ARGS"
+    reset_tracing
+    echo 65536 > $T/buffer_size_kb
+    echo handle_userfault > $T/set_graph_function
+    echo function_graph > $T/current_tracer
+    echo funcgraph-proc > $T/trace_options
+    echo funcgraph-abstime > $T/trace_options
+    for e in sched_switch sched_wakeup sched_process_exit; do echo 1 > $T/events/sched/$e/enable; done
+    t0=$(cut -d' ' -f1 /proc/uptime)
+    echo 1 > $T/tracing_on
+    LAB_STOP_MS=1000 LAB_CLEAR_EACH=1 /bin/uffd_iou $ARGS -R 3000 > $O/repro_fgraph.txt 2>&1
+    echo 0 > $T/tracing_on
+    t1=$(cut -d' ' -f1 /proc/uptime)
+    cat $O/repro_fgraph.txt
+    head -n 40000 $T/trace > $O/fgraph_proc.txt
+    total=$(wc -l < $O/fgraph_proc.txt)
+    L=${FGRAPH_LINES:-2000}
+    if [ "$total" -gt "$L" ]; then
+        { echo "# cut: one contiguous window = first $((L - 1)) lines of the ftrace \`trace\` file as read ($total lines read with head -n 40000); nothing spliced"
+          head -n $((L - 1)) $O/fgraph_proc.txt; } > $O/fgraph.cut
+        mv $O/fgraph.cut $O/fgraph_proc.txt
+    fi
+    grep -H . $T/per_cpu/cpu*/stats | grep -E 'overrun|entries' > $O/fgraph_stats.txt
+    echo "lab: fgraph run ${t0}..${t1} s uptime, trace lines read $total, $(grep -c overrun $O/fgraph_stats.txt) cpus"
+    reset_tracing
+    echo 1408 > $T/buffer_size_kb
+fi
+
+if [ "$WHAT" = all ] || [ "$WHAT" = rest ]; then
+    echo "lab: === perf/stacks/dmesg_hung/sysrq run: uffd_iou $ARGS -x /lab/capture.sh"
+    reset_tracing
+    echo 4 > /proc/sys/kernel/hung_task_timeout_secs
+    dmesg -c > /dev/null
+    /bin/uffd_iou $ARGS -R 3000 -x /lab/capture.sh > $O/repro_rest.txt 2>&1
+    cat $O/repro_rest.txt
+fi

@@ -1,0 +1,199 @@
+#!/bin/bash
+# lab.sh - the iou-analyze kernel lab, end to end.
+#
+#   lab.sh all                 deps + build + initramfs + run + table (what `make lab` runs)
+#   lab.sh deps                install the Debian packages the lab needs (apt-get, only missing ones)
+#   lab.sh build [KERNEL...]   build vanilla and each series under kernel-patch/patches/
+#   lab.sh initramfs [--extra HOST[:GUEST]]...   (re)build the guest initramfs
+#   lab.sh run [KERNEL...]     boot each kernel once per scenario, store fixtures/lab/<kernel>/<scenario>/
+#   lab.sh table               verdicts: the reproducer's own observation, and iou-analyze analyze/compare
+#                              when .build/release/iou-analyze exists (never builds it)
+# Environment: LAB_KERNELS, LAB_SCENARIOS (space separated) narrow the matrix; LAB_CACHE (default
+# ~/.cache/iou-analyze/lab) holds sources, build output, kernels, raw results; LAB_RACE_MAX bounds the race.
+# Every guest boot has a hard timeout (boot.sh); nothing here touches the host's tracing.
+set -euo pipefail
+HERE=$(cd "$(dirname "$0")" && pwd)
+REPO=$(cd "$HERE/../.." && pwd)
+export LAB_CACHE=${LAB_CACHE:-$HOME/.cache/iou-analyze/lab}
+FIXTURES=$REPO/fixtures/lab
+RAW=$LAB_CACHE/results
+read -r -a KERNELS <<< "${LAB_KERNELS:-vanilla seed-series uffd-retry-sleep iowq-fail-fault}"
+read -r -a SCENARIOS <<< "${LAB_SCENARIOS:-threadexit cancel ringclose sigstop write-signal kill9 resolved nouffd race}"
+SPINNING_ON_VANILLA="threadexit cancel ringclose sigstop write-signal race"
+ANALYZER=${IOU_ANALYZE:-$REPO/.build/release/iou-analyze}
+PACKAGES="linux-source-6.12 busybox-static qemu-system-x86 linux-perf liburing-dev build-essential bc flex bison libelf-dev libssl-dev cpio ccache file"
+
+log() { echo "[lab] $*" >&2; }
+
+cmd_deps() {
+    local missing=()
+    for p in $PACKAGES; do
+        dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+    done
+    if [ ${#missing[@]} -gt 0 ]; then
+        log "installing ${missing[*]}"
+        DEBIAN_FRONTEND=noninteractive apt-get install -y "${missing[@]}" >&2 \
+            || { apt-get update >&2 && DEBIAN_FRONTEND=noninteractive apt-get install -y "${missing[@]}" >&2; }
+    fi
+    log "packages present; linux-source-6.12 $(dpkg-query -W -f='${Version}' linux-source-6.12)"
+}
+
+cmd_build() {
+    local ks=("$@"); [ ${#ks[@]} -gt 0 ] || ks=("${KERNELS[@]}")
+    for k in "${ks[@]}"; do "$HERE/build-kernel.sh" "$k"; done
+}
+
+cmd_initramfs() {
+    "$HERE/mkinitramfs.sh" "$LAB_CACHE/initramfs.cpio.gz" "$@"
+}
+
+repro_args() {
+    case "$1" in
+        race) echo "race -H -f /tmp/race-target -n ${LAB_RACE_MAX:-400}" ;;
+        *) echo "$1 -H -b /dev/ram0" ;;
+    esac
+}
+
+# write fixtures/lab/<k>/<s>/ from the raw guest output
+collect() {
+    local k=$1 s=$2 raw=$RAW/$1/$2 dst=$FIXTURES/$1/$2
+    rm -rf "$dst"; mkdir -p "$dst"
+    for f in fgraph_proc.txt perf.txt stacks.txt dmesg_hung.txt sysrq.txt; do
+        [ -f "$raw/$f" ] && cp "$raw/$f" "$dst/"
+    done
+    local ver="$LAB_CACHE/kernels/$k/version.txt"
+    local args; args=$(repro_args "$s")
+    {
+        echo "# $k / $s"
+        echo
+        echo "Real captures from one QEMU boot$( [ "$s" = race ] && echo "s (race: one boot for fgraph_proc.txt, one for the rest)" ),"
+        echo "$(date -u +%Y-%m-%d) by \`kernel-patch/lab/lab.sh run\` (guest boot to power-off: $(cat "$raw/.boot_seconds" 2>/dev/null || echo ?) s wall)."
+        echo
+        echo "- Kernel: Linux $(sed -n 's/^kernel=//p' "$ver") from Debian \`$(sed -n 's/^debian_source=//p' "$ver")\`,"
+        echo "  \`make ARCH=x86_64 tinyconfig\` + \`kernel-patch/lab/lab.config\` + olddefconfig, gcc $(sed -n 's/^gcc=//p' "$ver");"
+        echo "  bzImage md5 $(sed -n 's/^bzImage_md5=//p' "$ver"), source commit $(sed -n 's/^commit=//p' "$ver" | cut -c1-12) of the lab tree."
+        if [ "$k" = vanilla ]; then
+            echo "- Patch: none (vanilla)."
+        else
+            echo "- Patch: \`kernel-patch/patches/$k/\` ($(cd "$REPO/kernel-patch/patches/$k" && ls *.patch | tr '\n' ' ' | sed 's/ $//')), applied with \`git am\`."
+        fi
+        echo "- Machine: \`qemu-system-x86_64 -accel tcg,thread=single -cpu max -smp 2 -m 1536\`, kernel command line:"
+        echo "  \`$(cat "$raw/guest-cmdline.txt" 2>/dev/null)\`"
+        echo "- Reproducer: \`kernel-patch/repro/uffd_iou.c\` (static, liburing 2.3):"
+        echo "  fgraph_proc.txt from its own run \`LAB_STOP_MS=1000 LAB_CLEAR_EACH=1 uffd_iou $args -R 3000\`;"
+        echo "  perf.txt, stacks.txt, dmesg_hung.txt, sysrq.txt from one other run \`uffd_iou $args -R 3000 -x /lab/capture.sh\`."
+        echo "- Capture commands: \`kernel-patch/lab/guest/run-scenario.sh\` and \`guest/capture.sh\` (the recipe of the"
+        echo "  developers' trace set: function_graph with set_graph_function=handle_userfault, funcgraph-proc and"
+        echo "  funcgraph-abstime, sched_switch/sched_wakeup/sched_process_exit, 65536 KiB buffer per CPU, tracing stopped"
+        echo "  1.0 s after the trigger, first lines of \`trace\` kept; perf record -e cpu-clock -F 999 -g -a -- sleep 2 +"
+        echo "  perf script cut at a blank line; 3 stack samples 1 s apart; hung_task_timeout_secs=4, wait <= 12 s;"
+        echo "  sysrq l + w). Files longer than the limit start with a \`# cut: ...\` line; nothing is spliced."
+        echo
+        echo "## What the reproducer observed"
+        echo
+        echo '```'
+        grep -h '^RESULT' "$raw"/repro_fgraph.txt "$raw"/repro_rest.txt 2>/dev/null | sed 's/^/fgraph+capture runs: /' || true
+        grep -h 'supervisor: thread\|victim reaped\|NOT reaped\|race:\|completion\|returned\|served' "$raw"/repro_rest.txt 2>/dev/null | cut -c1-160 | head -30 || true
+        echo '```'
+        if [ -f "$raw/perf_summary.txt" ]; then
+            echo
+            echo "perf, whole 2 s recording before the cut (samples per command):"
+            echo
+            echo '```'
+            head -8 "$raw/perf_summary.txt"
+            echo '```'
+        fi
+        if [ -f "$raw/fgraph_stats.txt" ]; then
+            echo
+            echo "ftrace per-CPU buffer stats after the fgraph run:"
+            echo
+            echo '```'
+            sed 's|/sys/kernel/tracing/per_cpu/||' "$raw/fgraph_stats.txt"
+            echo '```'
+        fi
+    } > "$dst/README.md"
+}
+
+run_one() {
+    local k=$1 s=$2 raw=$RAW/$1/$2
+    rm -rf "$raw"; mkdir -p "$raw"
+    local t0; t0=$(date +%s)
+    if [ "$s" = race ]; then
+        # the race needs full preemption (measured: ~200-300 iterations with preempt=full)
+        local extra="preempt=full lab_race_max=${LAB_RACE_MAX:-400}"
+        "$HERE/boot.sh" "$k" race "$raw" --captures fgraph --append "$extra" --timeout 1500 || true
+        mv "$raw/.boot_seconds" "$raw/.boot_seconds.fgraph" 2>/dev/null || true
+        "$HERE/boot.sh" "$k" race "$raw" --captures rest --append "$extra" --timeout 1500 || true
+    else
+        "$HERE/boot.sh" "$k" "$s" "$raw" --timeout 600 || true
+    fi
+    log "$k/$s: $(grep -h '^RESULT' "$raw"/repro_*.txt 2>/dev/null | tr '\n' ' ') ($(( $(date +%s) - t0 )) s)"
+    collect "$k" "$s"
+}
+
+cmd_run() {
+    local ks=("$@"); [ ${#ks[@]} -gt 0 ] || ks=("${KERNELS[@]}")
+    [ -f "$LAB_CACHE/initramfs.cpio.gz" ] || cmd_initramfs
+    for k in "${ks[@]}"; do
+        [ -f "$LAB_CACHE/kernels/$k/bzImage" ] || "$HERE/build-kernel.sh" "$k"
+        for s in "${SCENARIOS[@]}"; do run_one "$k" "$s"; done
+    done
+}
+
+verdict_name() {
+    case "$1" in 0) echo "$2" ;; 1) echo "$3" ;; 2) echo "bad-input" ;; 3) echo "inconclusive" ;; *) echo "rc$1" ;; esac
+}
+
+# the reproducer's own view: spin/no spin, threads in D, victim reaped
+observed() {
+    local r; r=$(grep -h '^RESULT' "$RAW/$1/$2"/repro_rest.txt 2>/dev/null | tail -1)
+    [ -n "$r" ] || { echo "-"; return; }
+    local spin d reaped
+    spin=$(sed -n 's/.* spin=\([a-z]*\).*/\1/p' <<< "$r")
+    d=$(sed -n 's/.* threads_in_D=\([0-9]*\).*/\1/p' <<< "$r")
+    reaped=$(sed -n 's/.* victim_reaped=\([a-z]*\).*/\1/p' <<< "$r")
+    echo "spin=$spin D=${d:-0} reaped=$reaped"
+}
+
+cmd_table() {
+    local have=0
+    if [ -x "$ANALYZER" ]; then have=1; else
+        log "no $ANALYZER: skipping analyze/compare (build it with \`swift build -c release\`, then run \`lab.sh table\`)"
+    fi
+    printf '%-18s %-13s %-32s %-14s %s\n' kernel scenario "reproducer saw" analyze "compare vanilla->kernel"
+    for k in "${KERNELS[@]}"; do
+        for s in "${SCENARIOS[@]}"; do
+            local d=$FIXTURES/$k/$s an="-" cmp="-"
+            [ -d "$d" ] || continue
+            if [ $have = 1 ]; then
+                set +e
+                "$ANALYZER" analyze "$d" > /dev/null 2>&1; an=$(verdict_name $? no-spin SPINNING)
+                if [ -d "$FIXTURES/vanilla/$s" ] && [[ " $SPINNING_ON_VANILLA " == *" $s "* ]]; then
+                    "$ANALYZER" compare "$FIXTURES/vanilla/$s" "$d" > /dev/null 2>&1
+                    cmp=$(verdict_name $? CONFIRMED "NOT CONFIRMED")
+                    [ "$k" = vanilla ] && cmp="$cmp (negative control)"
+                fi
+                set -e
+            fi
+            printf '%-18s %-13s %-32s %-14s %s\n' "$k" "$s" "$(observed "$k" "$s")" "$an" "$cmp"
+        done
+    done
+}
+
+case "${1:-all}" in
+    deps) cmd_deps ;;
+    build) shift; cmd_build "$@" ;;
+    initramfs) shift; cmd_initramfs "$@" ;;
+    run) shift; cmd_run "$@" ;;
+    table) cmd_table ;;
+    all)
+        start=$(date +%s)
+        cmd_deps
+        cmd_build
+        cmd_initramfs
+        cmd_run
+        cmd_table | tee "$LAB_CACHE/table.txt"
+        log "lab finished in $(( ($(date +%s) - start) / 60 )) min; table also in $LAB_CACHE/table.txt"
+        ;;
+    *) sed -n '2,16p' "$0"; exit 2 ;;
+esac
