@@ -1,0 +1,111 @@
+import TraceParse
+
+/// Turns completed retry calls into phases: back-to-back calls that returned without sleeping
+/// form a retry run (SPINNING once long enough); calls that slept form a SLEEPING phase.
+extension ThreadTracker {
+  /// Whether a finished call slept: a sched_switch in S/D during it, or, when the capture has no
+  /// sched_switch events, a schedule() or call long enough to have slept.
+  func slept(_ call: FaultCall) -> (slept: Bool, inferred: Bool) {
+    if call.sleptBlocked { return (true, false) }
+    if !sawSchedSwitch, call.longestSchedule > thresholds.inferredSleep { return (true, true) }
+    return (false, false)
+  }
+
+  func endCall(_ t: TrackedThread, _ call: FaultCall, end: Int64?, line: Int) {
+    t.openCall = nil
+    t.totalCalls += 1
+    let (didSleep, inferred) = slept(call)
+    if didSleep {
+      flushRun(t, atEnd: false)
+      var s = t.sleep ?? SleepPhase(firstStart: call.start, firstLine: call.line)
+      s.count += 1
+      s.lastEnd = end
+      s.lastLine = line
+      s.blockedTime += call.blockedTime
+      s.wakeups += call.wakeups
+      if inferred { s.inferred += 1 }
+      t.sleep = s
+    } else {
+      flushSleep(t, untilEnd: false)
+      if let r = t.run, let last = r.lastEnd, let start = call.start, start - last > thresholds.maxRetryGap {
+        flushRun(t, atEnd: false)
+      }
+      var r = t.run ?? RetryRun(firstStart: call.start, firstLine: call.line)
+      r.count += 1
+      r.lastEnd = end
+      r.lastLine = line
+      r.offCPUTime += call.offCPUTime
+      r.preemptions += call.preemptions
+      r.schedules += call.schedules
+      r.schedulesReturnedAtOnce += call.schedulesReturnedAtOnce
+      t.run = r
+    }
+    t.lastCallEnd = end
+    t.lastCallLine = line
+  }
+
+  func flushSleep(_ t: TrackedThread, untilEnd: Bool) {
+    guard let s = t.sleep else { return }
+    t.sleep = nil
+    var facts: [String] = []
+    if untilEnd {
+      facts.append("still blocked in the fault path when the capture ended")
+    } else {
+      facts.append("\(s.count) fault call\(s.count == 1 ? "" : "s") that slept, then returned")
+    }
+    if s.blockedTime > 0 { facts.append("off-CPU blocked \(Format.duration(s.blockedTime))") }
+    if let start = s.firstStart, let end = s.lastEnd, end > start, s.count > 1 {
+      let rate = Double(s.count) / (Double(end - start) / 1e9)
+      facts.append(String(format: "woke and retried %d times (%.1f wake-ups/s)", s.count, rate))
+    }
+    if s.wakeups > 0 { facts.append("\(s.wakeups) sched_wakeup\(s.wakeups == 1 ? "" : "s") while in the fault path") }
+    if t.pendingShortRetries > 0 {
+      facts.append("\(t.pendingShortRetries) retr\(t.pendingShortRetries == 1 ? "y" : "ies") returned at once before sleeping again")
+      t.pendingShortRetries = 0
+    }
+    if s.inferred > 0 {
+      facts.append("sleep inferred from schedule() durations (no sched_switch events in the capture)")
+    }
+    t.episodes.append(
+      Episode(
+        verdict: .sleeping, firstLine: s.firstLine, lastLine: untilEnd ? lastLine : s.lastLine, start: s.firstStart,
+        end: untilEnd ? lastTimestamp : s.lastEnd, faultCalls: s.count, facts: facts, untilEndOfCapture: untilEnd))
+  }
+
+  /// Closes the current retry run: a SPINNING phase when long enough, otherwise the retries are
+  /// remembered and reported with the phase that follows.
+  func flushRun(_ t: TrackedThread, atEnd: Bool) {
+    guard let r = t.run else { return }
+    t.run = nil
+    if r.count >= thresholds.minRetries {
+      t.episodes.append(spinEpisode(t, r, untilEnd: atEnd))
+    } else {
+      t.pendingShortRetries += r.count
+    }
+  }
+
+  func spinEpisode(_ t: TrackedThread, _ r: RetryRun, untilEnd: Bool) -> Episode {
+    var facts = ["\(r.count) back-to-back fault retries, none of which slept"]
+    let end = untilEnd ? (lastTimestamp ?? r.lastEnd) : r.lastEnd
+    if let start = r.firstStart, let e = end, e > start {
+      let span = Double(e - start) / 1e9
+      facts.append(String(format: "%.0f retries/s over %@", Double(r.count) / span, Format.seconds(span)))
+      if sawSchedSwitch {
+        let share = max(0, 1 - Double(r.offCPUTime) / Double(e - start))
+        facts.append(String(format: "on-CPU %.0f%% of the time (sched_switch)", share * 100))
+      }
+    }
+    if r.schedules > 0 {
+      facts.append("schedule() returned without switching out in \(r.schedulesReturnedAtOnce) of \(r.schedules) calls")
+    }
+    if sawSchedSwitch {
+      facts.append(
+        r.preemptions == 0
+          ? "never switched out in S/D during the loop"
+          : "only preempted (state R) \(r.preemptions) times, never switched out in S/D")
+    }
+    return Episode(
+      verdict: .spinning, firstLine: r.firstLine, lastLine: untilEnd ? lastLine : r.lastLine, start: r.firstStart,
+      end: end, faultCalls: r.count, facts: facts, untilEndOfCapture: untilEnd)
+  }
+}

@@ -1,0 +1,323 @@
+import TraceParse
+
+/// A lost-events marker: anything spanning it is uncertain.
+struct LostMarker {
+  var line: Int
+  var cpu: Int32
+  var count: Int64?
+}
+
+/// Builds per-thread state from a record stream: rebuilt call stacks (per thread; per CPU through
+/// context-switch banners when the proc column is off), on/off-CPU intervals with the sleep state,
+/// and the fault-call phases that the detector turns into verdicts. Memory is bounded by
+/// threads × stack depth plus a few phases per thread, not by the file size.
+public final class ThreadTracker: TraceRecordSink {
+  let symbols: SymbolTable
+  let roles: SymbolRoles
+  let thresholds: Thresholds
+  var threads: [Int32: TrackedThread] = [:]
+  private var last: TrackedThread?
+  var lost: [LostMarker] = []
+  var lostTotal = 0
+  var sawSchedSwitch = false
+  var sawFunctionRecords = false
+  var sawSamples = false
+  var sawSnapshots = false
+  var firstTimestamp: Int64?
+  var lastTimestamp: Int64?
+  var lastLine = 0
+  var records = 0
+  /// Sampled-input capture window (first and last sample).
+  var firstSample: Int64?
+  var lastSample: Int64?
+  /// True when sample periods are times (cpu-clock, task-clock), so they add up to CPU time.
+  var timedSamples = false
+
+  /// A tracker classifying symbols of `symbols` with `rule`.
+  public init(symbols: SymbolTable, rule: FaultLoopRule = .userfaultfdRetry, thresholds: Thresholds = Thresholds()) {
+    self.symbols = symbols
+    roles = SymbolRoles(symbols: symbols, rule: rule)
+    self.thresholds = thresholds
+  }
+
+  @inline(__always)
+  func thread(_ tid: Int32) -> TrackedThread {
+    if let t = last, t.tid == tid { return t }
+    if let t = threads[tid] {
+      last = t
+      return t
+    }
+    let t = TrackedThread(tid: tid)
+    threads[tid] = t
+    last = t
+    return t
+  }
+
+  /// The thread a line belongs to; lines with no tid and no CPU banner get a per-CPU pseudo thread.
+  @inline(__always)
+  private func owner(_ ctx: RecordContext) -> TrackedThread {
+    let tid = ctx.tid >= 0 ? ctx.tid : -2 - max(ctx.cpu, 0)
+    let t = thread(tid)
+    if t.firstLine == 0 {
+      t.firstLine = ctx.line
+      t.firstTimestamp = ctx.timestamp
+    }
+    t.lastLine = ctx.line
+    if let ts = ctx.timestamp { t.lastTimestamp = ts }
+    t.noteCPU(ctx.cpu)
+    if ctx.tgid >= 0 { t.tgid = ctx.tgid }
+    if ctx.comm != .none, !t.commIsFull { t.comm = ctx.comm }
+    return t
+  }
+
+  private func setFullComm(_ t: TrackedThread, _ comm: Symbol) {
+    guard comm != .none else { return }
+    t.comm = comm
+    t.commIsFull = true
+  }
+
+  public func receive(_ record: TraceRecord) {
+    records += 1
+    let ctx = record.context
+    lastLine = ctx.line
+    if let ts = ctx.timestamp {
+      if firstTimestamp == nil { firstTimestamp = ts }
+      lastTimestamp = max(lastTimestamp ?? ts, ts)
+    }
+    switch record {
+    case .functionEntry(let ctx, let fn):
+      sawFunctionRecords = true
+      enter(owner(ctx), fn, ctx)
+    case .functionExit(let ctx, let fn, let duration):
+      sawFunctionRecords = true
+      exit(owner(ctx), fn, duration, ctx)
+    case .functionLeaf(let ctx, let fn, let duration):
+      sawFunctionRecords = true
+      leaf(owner(ctx), fn, duration, ctx)
+    case .schedSwitch(let ctx, let sw):
+      sawSchedSwitch = true
+      switchOut(sw, ctx)
+      switchIn(sw, ctx)
+    case .schedWakeup(_, let target, let comm):
+      let t = thread(target)
+      setFullComm(t, comm)
+      if t.openCall != nil { t.openCall!.wakeups += 1 }
+    case .processExit(let ctx, let tid, let comm):
+      let t = thread(tid)
+      setFullComm(t, comm)
+      t.exited = true
+      t.exitLine = ctx.line
+      t.exitTimestamp = ctx.timestamp
+    case .graphTaskChange(_, let prevTid, let nextTid, let nextComm):
+      let p = thread(prevTid)
+      if p.openCall != nil { p.openCall!.bannerSwitch = true }
+      let n = thread(nextTid)
+      if !n.commIsFull, n.comm == .none { n.comm = nextComm }
+    case .lost(let ctx, let count):
+      lost.append(LostMarker(line: ctx.line, cpu: ctx.cpu, count: count))
+      lostTotal += Int(count ?? 1)
+    case .event(let ctx, _):
+      _ = owner(ctx)
+    case .sample(let ctx, let event, let period, let stack):
+      sawSamples = true
+      recordSample(owner(ctx), ctx, event, period, stack)
+    case .stackSnapshot(let ctx, let source, let state, let stack):
+      sawSnapshots = true
+      recordSnapshot(owner(ctx), ctx, source, state, stack)
+    case .cpuTimeSample(let ctx, let state, let user, let system):
+      sawSnapshots = true
+      let t = owner(ctx)
+      t.cpuTimes.append((ctx.timestamp, state, user + system, ctx.line))
+    }
+  }
+
+  // MARK: - function_graph
+
+  private func enter(_ t: TrackedThread, _ fn: Symbol, _ ctx: RecordContext) {
+    let role = roles.role(fn)
+    if role.contains(.retry), t.openCall == nil {
+      beginCall(t, ctx)
+    } else if role.contains(.schedule), t.openCall != nil, t.openCall!.scheduleDepth == nil {
+      t.openCall!.scheduleDepth = t.stack.count
+      t.openCall!.scheduleSwitched = false
+    }
+    if t.stack.count < 4096 { t.stack.append(Frame(function: fn, timestamp: ctx.timestamp, line: ctx.line)) }
+  }
+
+  private func beginCall(_ t: TrackedThread, _ ctx: RecordContext) {
+    t.openCall = FaultCall(start: ctx.timestamp, line: ctx.line)
+    if t.firstFaultLine == 0 { t.firstFaultLine = ctx.line }
+    if t.loopStack.isEmpty {
+      t.callersHidden = t.stack.isEmpty
+      t.loopStack = t.stack.map(\.function)
+    }
+  }
+
+  private func exit(_ t: TrackedThread, _ fn: Symbol?, _ duration: Int64?, _ ctx: RecordContext) {
+    guard !t.stack.isEmpty else {
+      t.orphanExits += 1
+      // `} /* handle_userfault */` with no entry: a call that began before the capture.
+      if let fn, roles.role(fn).contains(.retry), t.openCall == nil {
+        var call = FaultCall(start: startOf(ctx.timestamp, duration), line: ctx.line)
+        call.sleptBlocked = false
+        if (duration ?? 0) > thresholds.inferredSleep, !sawSchedSwitch { call.longestSchedule = duration! }
+        if t.firstFaultLine == 0 { t.firstFaultLine = ctx.line }
+        if t.loopStack.isEmpty {
+          t.loopStack = [fn]
+          t.callersHidden = true
+        }
+        endCall(t, call, end: ctx.timestamp, line: ctx.line)
+      }
+      return
+    }
+    var target = t.stack.count - 1
+    if let fn, t.stack[target].function != fn {
+      // Find the named frame; if it is not open at all, this exit is an orphan.
+      if let i = t.stack.lastIndex(where: { $0.function == fn }) {
+        target = i
+      } else {
+        t.orphanExits += 1
+        return
+      }
+    }
+    while t.stack.count > target {
+      let frame = t.stack.removeLast()
+      let isTarget = t.stack.count == target
+      closeFrame(t, frame, duration: isTarget ? duration : nil, ctx)
+    }
+  }
+
+  private func leaf(_ t: TrackedThread, _ fn: Symbol, _ duration: Int64?, _ ctx: RecordContext) {
+    let role = roles.role(fn)
+    if role.contains(.retry), t.openCall == nil {
+      // A retry call with no traced children: it cannot have switched out (the switch event
+      // would have been printed inside it). Long ones count as slept only by inference.
+      var call = FaultCall(start: ctx.timestamp, line: ctx.line)
+      if (duration ?? 0) > thresholds.inferredSleep { call.longestSchedule = duration! }
+      if t.firstFaultLine == 0 { t.firstFaultLine = ctx.line }
+      if t.loopStack.isEmpty {
+        t.callersHidden = t.stack.isEmpty
+        t.loopStack = t.stack.map(\.function) + [fn]
+      }
+      let end = ctx.timestamp.map { $0 + (duration ?? 0) }
+      endCall(t, call, end: end, line: ctx.line)
+    } else if role.contains(.schedule), t.openCall != nil {
+      t.openCall!.schedules += 1
+      t.openCall!.schedulesReturnedAtOnce += 1
+    }
+  }
+
+  private func closeFrame(_ t: TrackedThread, _ frame: Frame, duration: Int64?, _ ctx: RecordContext) {
+    let role = roles.role(frame.function)
+    let elapsed = duration ?? ctx.timestamp.flatMap { end in frame.timestamp.map { end - $0 } }
+    if t.openCall != nil, let d = t.openCall!.scheduleDepth, d == t.stack.count {
+      t.openCall!.schedules += 1
+      if !t.openCall!.scheduleSwitched { t.openCall!.schedulesReturnedAtOnce += 1 }
+      t.openCall!.longestSchedule = max(t.openCall!.longestSchedule, elapsed ?? 0)
+      t.openCall!.scheduleDepth = nil
+    }
+    if role.contains(.retry), let call = t.openCall {
+      if t.loopStack.count == t.stack.count { t.loopStack.append(frame.function) }
+      endCall(t, call, end: ctx.timestamp, line: ctx.line)
+    }
+  }
+
+  private func startOf(_ end: Int64?, _ duration: Int64?) -> Int64? {
+    guard let end, let duration else { return end }
+    return end - duration
+  }
+
+  // MARK: - scheduler
+
+  private func switchOut(_ sw: SchedSwitch, _ ctx: RecordContext) {
+    let t = thread(sw.prevTid)
+    setFullComm(t, sw.prevComm)
+    t.noteCPU(ctx.cpu)
+    t.sawSwitch = true
+    t.switchedOutAt = ctx.timestamp
+    t.switchedOutState = sw.prevState
+    t.switchedOutLine = ctx.line
+    if sw.prevState == .dead {
+      t.exited = true
+      t.exitLine = ctx.line
+      t.exitTimestamp = ctx.timestamp
+    }
+    if t.openCall != nil {
+      if sw.prevState.isBlocked {
+        t.openCall!.sleptBlocked = true
+        if t.openCall!.scheduleDepth != nil { t.openCall!.scheduleSwitched = true }
+      } else {
+        t.openCall!.preemptions += 1
+        if t.openCall!.scheduleDepth != nil { t.openCall!.scheduleSwitched = true }
+      }
+    }
+  }
+
+  private func switchIn(_ sw: SchedSwitch, _ ctx: RecordContext) {
+    let t = thread(sw.nextTid)
+    setFullComm(t, sw.nextComm)
+    t.noteCPU(ctx.cpu)
+    t.sawSwitch = true
+    if let out = t.switchedOutAt, let now = ctx.timestamp {
+      let off = max(0, now - out)
+      let blocked = t.switchedOutState?.isBlocked ?? false
+      if blocked { t.longestBlocked = max(t.longestBlocked, off) }
+      if t.openCall != nil {
+        t.openCall!.offCPUTime += off
+        if blocked { t.openCall!.blockedTime += off }
+      } else if t.run != nil {
+        t.run!.offCPUTime += off
+      }
+    }
+    t.switchedOutAt = nil
+    t.switchedOutState = nil
+  }
+
+  // MARK: - samples and snapshots
+
+  private func recordSample(_ t: TrackedThread, _ ctx: RecordContext, _ event: Symbol, _ period: Int64?, _ stack: StackFrames) {
+    t.samples += 1
+    if let period, symbols.name(event).contains("clock") {
+      t.samplePeriodSum += period
+      timedSamples = true
+    }
+    if let ts = ctx.timestamp {
+      if firstSample == nil { firstSample = ts }
+      lastSample = max(lastSample ?? ts, ts)
+    }
+    var inFault = false
+    var retry = false
+    for f in stack.frames {
+      let r = roles.role(f)
+      if r.contains(.faultPath) { inFault = true }
+      if r.contains(.retry) { retry = true }
+    }
+    guard inFault else { return }
+    t.faultSamples += 1
+    if retry { t.retrySamples += 1 }
+    if t.firstFaultSample == nil {
+      t.firstFaultSample = ctx.timestamp
+      t.firstFaultSampleLine = ctx.line
+    }
+    t.lastFaultSample = ctx.timestamp
+    t.lastFaultSampleLine = ctx.line
+    if t.sampleStack.isEmpty || (retry && !t.sampleStack.contains(where: { roles.role($0).contains(.retry) })) {
+      t.sampleStack = stack.frames.reversed()
+    }
+  }
+
+  private func recordSnapshot(
+    _ t: TrackedThread, _ ctx: RecordContext, _ source: SnapshotSource, _ state: TaskState?, _ stack: StackFrames
+  ) {
+    var inFault = false
+    var exitWait = false
+    for f in stack.frames {
+      let r = roles.role(f)
+      if r.contains(.faultPath) { inFault = true }
+      if r.contains(.exitWait) { exitWait = true }
+    }
+    if t.snapshots.count < 256 {
+      t.snapshots.append((source, state, ctx.line, inFault, exitWait, stack.frames))
+    }
+  }
+}

@@ -1,0 +1,135 @@
+import Foundation
+import TraceParse
+
+/// Options of one analysis.
+public struct AnalysisOptions: Sendable {
+  /// Format to force instead of sniffing.
+  public var format: TraceFormat?
+  /// Detector limits.
+  public var thresholds = Thresholds()
+  /// The loop's description.
+  public var rule = FaultLoopRule.userfaultfdRetry
+  /// Only report these thread ids (all when empty).
+  public var threads: Set<Int32> = []
+
+  /// Defaults.
+  public init() {}
+}
+
+/// The analysis of one run: a file, or a folder of captures of the same scenario.
+public struct RunAnalysis: Sendable, Codable, Equatable {
+  /// Version of this JSON shape; bumped on incompatible changes.
+  public static let schemaVersion = 1
+  public var schemaVersion = RunAnalysis.schemaVersion
+  /// The path the user gave.
+  public var input: String
+  /// Every file analysed (or skipped, with the reason).
+  public var files: [FileAnalysis]
+  /// The run's verdict: the worst thread verdict over all files.
+  public var verdict: Verdict
+  /// Why the run verdict is what it is, one line each.
+  public var reasons: [String]
+
+  /// Threads in `verdict` over all files, with their file.
+  public func threads(in verdict: Verdict) -> [(file: String, thread: ThreadVerdict)] {
+    files.flatMap { f in f.threads.filter { $0.verdict == verdict }.map { (f.file, $0) } }
+  }
+
+  /// Exit code for `analyze`: 1 when a thread spins, 3 when nothing could be decided, else 0.
+  public var exitCode: Int32 {
+    switch verdict {
+    case .spinning: 1
+    case .inconclusive: 3
+    default: 0
+    }
+  }
+}
+
+/// Analyses files and run folders.
+public enum RunAnalyzer {
+  /// File names in a folder that are documentation, not captures.
+  static func isCapture(_ name: String) -> Bool {
+    !name.hasPrefix(".") && !name.lowercased().hasPrefix("readme") && !name.hasSuffix(".md") && !name.hasSuffix(".json")
+  }
+
+  /// Lists the capture files of `path` (itself when it is a file), sorted by name.
+  public static func captureFiles(_ path: String) throws -> [String] {
+    var isDir: ObjCBool = false
+    guard path == "-" || FileManager.default.fileExists(atPath: path, isDirectory: &isDir) else {
+      throw TraceInputError(file: path, line: 0, kind: "open", "no such file or folder")
+    }
+    guard isDir.boolValue else { return [path] }
+    let names = try FileManager.default.contentsOfDirectory(atPath: path).filter(isCapture).sorted()
+    if names.isEmpty { throw TraceInputError(file: path, line: 0, kind: "open", "folder holds no capture files") }
+    return names.map { (path as NSString).appendingPathComponent($0) }
+  }
+
+  /// Analyses one file. Throws when it cannot be read at all.
+  public static func analyzeFile(_ path: String, options: AnalysisOptions) throws -> FileAnalysis {
+    let symbols = SymbolTable()
+    let tracker = ThreadTracker(symbols: symbols, rule: options.rule, thresholds: options.thresholds)
+    var reader = TraceFileReader(symbols: symbols, forcedFormat: options.format)
+    reader.maxLineLength = 1 << 22
+    var sink = tracker
+    let display = path == "-" ? "<stdin>" : path
+    let read = try reader.read(path: path, displayName: display, into: &sink)
+    var analysis = FaultLoopDetector(tracker: tracker).analyze(file: display, read: read)
+    if !options.threads.isEmpty {
+      analysis.threads = analysis.threads.filter { options.threads.contains($0.tid) }
+    }
+    return analysis
+  }
+
+  /// Analyses `path`: a file, or a folder whose files are captures of one run. In a folder,
+  /// empty files are noted and skipped, and files that cannot be read are skipped with the
+  /// reason; only when nothing can be read does this throw.
+  public static func analyze(_ path: String, options: AnalysisOptions) throws -> RunAnalysis {
+    let files = try captureFiles(path)
+    var results: [FileAnalysis] = []
+    var firstError: TraceInputError?
+    for f in files {
+      if files.count > 1, let size = try? FileManager.default.attributesOfItem(atPath: f)[.size] as? Int, size == 0 {
+        results.append(skipped(f, "empty file (nothing was captured; for a hung-task log this means no hang was reported)"))
+        continue
+      }
+      do {
+        results.append(try analyzeFile(f, options: options))
+      } catch let e as TraceInputError {
+        if files.count == 1 { throw e }
+        firstError = firstError ?? e
+        results.append(skipped(f, e.diagnostic.formatted))
+      }
+    }
+    if results.allSatisfy({ $0.skipped != nil }) {
+      throw firstError ?? TraceInputError(file: path, line: 0, kind: "open", "no capture in the folder could be read")
+    }
+    return combine(input: path, results)
+  }
+
+  static func skipped(_ file: String, _ why: String) -> FileAnalysis {
+    FileAnalysis(
+      file: file, format: "-", lines: 0, captureStart: nil, captureEnd: nil, threads: [], blockedTasks: [], notes: [],
+      captureHints: [], lostEvents: 0, diagnostics: [], skipped: why)
+  }
+
+  /// Combines per-file results by role (never by tid across files: each file may be a
+  /// separate run of the scenario with other pids).
+  static func combine(input: String, _ files: [FileAnalysis]) -> RunAnalysis {
+    let all = files.flatMap { f in f.threads.map { (f.file, $0) } }
+    var verdict = all.map(\.1.verdict).max() ?? .notInFault
+    var reasons: [String] = []
+    for (file, t) in all where t.verdict == verdict && verdict != .notInFault {
+      reasons.append("\(t.comm) (tid \(t.tid)) \(t.verdict.rawValue) in \(file)")
+    }
+    let waiters = files.flatMap { f in f.blockedTasks.filter(\.waitsForWorkers).map { (f.file, $0) } }
+    if all.allSatisfy({ $0.1.verdict == .notInFault }), let (file, w) = waiters.first {
+      verdict = .inconclusive
+      reasons.append(
+        "task \(w.tid) (\(w.comm)) is blocked waiting for its io workers in \(file), but no worker is in the capture")
+    }
+    if reasons.isEmpty {
+      reasons.append(all.isEmpty ? "no io worker and no thread in the fault path" : "no thread in the fault path is spinning")
+    }
+    return RunAnalysis(input: input, files: files, verdict: verdict, reasons: reasons)
+  }
+}

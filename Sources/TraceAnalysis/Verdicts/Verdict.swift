@@ -1,0 +1,110 @@
+/// The state of a thread with respect to the fault-retry loop.
+public enum Verdict: String, Sendable, Codable, Comparable {
+  /// Looping: retrying the fault back to back without sleeping.
+  case spinning = "SPINNING"
+  /// Blocked in the fault path (off-CPU in S/D), possibly with periodic wake-ups.
+  case sleeping = "SLEEPING"
+  /// The fault completed or failed and the thread went on or exited.
+  case resolved = "RESOLVED"
+  /// Never seen in the fault path.
+  case notInFault = "NOT_IN_FAULT"
+  /// The capture cannot decide (too little data, lost events in the window).
+  case inconclusive = "INCONCLUSIVE"
+
+  /// Severity for "worst state decides": spinning > inconclusive > sleeping > resolved > not in fault.
+  public var severity: Int {
+    switch self {
+    case .spinning: 4
+    case .inconclusive: 3
+    case .sleeping: 2
+    case .resolved: 1
+    case .notInFault: 0
+    }
+  }
+
+  public static func < (a: Verdict, b: Verdict) -> Bool { a.severity < b.severity }
+}
+
+/// One phase of a thread's life in the fault path, e.g. SLEEPING, then SPINNING.
+public struct Episode: Sendable, Codable, Equatable {
+  /// The state in this phase.
+  public var verdict: Verdict
+  /// First and last line of the file that show it.
+  public var firstLine: Int
+  public var lastLine: Int
+  /// Start and end in ns (nil when the input has no timestamps).
+  public var start: Int64?
+  public var end: Int64?
+  /// Fault calls (retries) in the phase.
+  public var faultCalls: Int
+  /// Human-readable facts, one per entry.
+  public var facts: [String]
+  /// True when the phase lasts until the end of the capture.
+  public var untilEndOfCapture: Bool
+
+  /// Seconds between start and end, when known.
+  public var seconds: Double? {
+    guard let s = start, let e = end else { return nil }
+    return Double(e - s) / 1e9
+  }
+}
+
+/// The analysis of one thread.
+public struct ThreadVerdict: Sendable, Codable, Equatable {
+  /// Thread id.
+  public var tid: Int32
+  /// Best known full comm.
+  public var comm: String
+  /// Process (tgid) when known, or the owner task parsed from an `iou-wrk-<pid>` name.
+  public var tgid: Int32?
+  /// The task that created this io worker (`iou-wrk-<pid>`), when the name says.
+  public var ownerTid: Int32?
+  /// True for io-wq workers.
+  public var isWorker: Bool
+  /// The worst state over all episodes; decides the exit code.
+  public var verdict: Verdict
+  /// Phases in order (e.g. SLEEPING → SPINNING).
+  public var episodes: [Episode]
+  /// Evidence lines that support the verdict.
+  public var evidence: [String]
+  /// Why the verdict is INCONCLUSIVE or weaker than it could be.
+  public var caveats: [String]
+  /// The stack of the loop, root first (as far as the capture shows it).
+  public var loopStack: [String]
+  /// Retries per second during the worst episode, when timestamps allow.
+  public var retriesPerSecond: Double?
+  /// On-CPU share during the worst episode (0...1), when sched_switch or /proc/stat shows it.
+  public var cpuShare: Double?
+  /// True when schedule() was seen returning inside the loop without the thread switching out.
+  public var scheduleReturnedAtOnce: Bool?
+
+  /// The episode sequence as `SLEEPING → SPINNING`.
+  public var sequence: String {
+    episodes.isEmpty ? verdict.rawValue : episodes.map(\.verdict.rawValue).joined(separator: " → ")
+  }
+}
+
+/// A task blocked in D (uninterruptible), e.g. the exiting task in io_wq_put_and_exit.
+public struct BlockedTask: Sendable, Codable, Equatable {
+  /// Thread id.
+  public var tid: Int32
+  /// Comm.
+  public var comm: String
+  /// Where it is blocked (frames, innermost first) when a stack shows it.
+  public var stack: [String]
+  /// When it went into D (ns) and at which line, when known.
+  public var since: Int64?
+  public var line: Int
+  /// How long it stayed in D up to the end of the capture, in ns, when known.
+  public var blockedFor: Int64?
+  /// True when it was still in D at the end of the capture.
+  public var untilEndOfCapture: Bool
+  /// True when a hung-task report names it.
+  public var reportedHung: Bool
+  /// True when its stack shows it waiting for io workers to exit (io_wq_put_and_exit).
+  public var waitsForWorkers: Bool
+  /// Worker tids whose name says this task owns them (`iou-wrk-<tid>`).
+  public var workers: [Int32]
+  /// Human-readable evidence.
+  public var evidence: [String]
+}

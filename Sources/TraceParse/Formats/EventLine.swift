@@ -1,0 +1,57 @@
+/// The columns of an ftrace event line as printed by tracefs `trace`/`trace_pipe` and
+/// `trace-cmd report`: `comm-pid [(tgid)] [cpu] [flags] timestamp: event: payload`.
+struct EventLine {
+  var comm: ByteSpan
+  var pid: Int32
+  var tgid: Int32
+  var cpu: Int32
+  var timestamp: Int64?
+  var name: ByteSpan
+  var payload: ByteSpan
+
+  /// Splits `line`, or returns nil when it is not an event line.
+  static func split(_ line: ByteSpan) -> EventLine? {
+    guard let open = line.firstIndex(of: UInt8(ascii: "[")) else { return nil }
+    guard let cpuNum = line.parseUnsigned(from: open + 1), cpuNum.end < line.count,
+      line[cpuNum.end] == UInt8(ascii: "]")
+    else { return nil }
+    var head = line.slice(0, open).trimmed()
+    var tgid: Int32 = -1
+    if head.count > 0, head[head.count - 1] == UInt8(ascii: ")"),
+      let lp = head.lastIndex(of: UInt8(ascii: "("))
+    {
+      let inner = head.slice(lp + 1, head.count - 1).trimmed()
+      if let v = inner.asUnsigned() { tgid = Int32(truncatingIfNeeded: v) }
+      head = head.slice(0, lp).trimmed()
+    }
+    guard let dash = head.lastIndex(of: UInt8(ascii: "-")),
+      let pid = head.suffix(from: dash + 1).asUnsigned()
+    else { return nil }
+    let comm = head.slice(0, dash)
+
+    // After `[cpu]`: optional flags column, then `timestamp:`.
+    var i = line.skipSpaces(from: cpuNum.end + 1)
+    var ts: Int64?
+    for _ in 0..<2 {
+      var end = i
+      while end < line.count, line[end] != 0x20 { end += 1 }
+      let token = line.slice(i, end)
+      if token.count > 1, token[token.count - 1] == UInt8(ascii: ":"),
+        let v = token.parseDecimal(from: 0, scaleDigits: 9), v.end == token.count - 1
+      {
+        ts = v.value
+        i = line.skipSpaces(from: end)
+        break
+      }
+      i = line.skipSpaces(from: end)
+    }
+    guard ts != nil else { return nil }
+    guard let colon = line.firstIndex(of: UInt8(ascii: ":"), from: i), colon > i else { return nil }
+    let name = line.slice(i, colon)
+    if name.firstIndex(of: 0x20) != nil { return nil }
+    let payload = line.suffix(from: line.skipSpaces(from: colon + 1))
+    return EventLine(
+      comm: comm, pid: Int32(truncatingIfNeeded: pid), tgid: tgid, cpu: Int32(truncatingIfNeeded: cpuNum.value),
+      timestamp: ts, name: name, payload: payload)
+  }
+}

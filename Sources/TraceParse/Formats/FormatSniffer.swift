@@ -1,0 +1,110 @@
+/// Decides a file's format from its first lines, as Perfetto's and inferno's guessers do:
+/// each line votes for the formats it could belong to; the format with most votes wins.
+public struct FormatSniffer {
+  /// Lines looked at before deciding.
+  public static let sampleLines = 200
+
+  private var votes: [TraceFormat: Int] = [:]
+  private var linesSeen = 0
+  private var binaryLines = 0
+  private var sawTraceDatMagic = false
+
+  /// An empty sniffer.
+  public init() {}
+
+  /// True once enough lines were seen.
+  public var isDecided: Bool { linesSeen >= Self.sampleLines || sawTraceDatMagic }
+
+  /// Looks at one more line.
+  public mutating func observe(_ line: ByteSpan) {
+    if linesSeen == 0, line.count >= 10, line[0] == 0x17, line[1] == 0x08, line[2] == 0x44, line.matches("tracing", at: 3) {
+      sawTraceDatMagic = true
+      return
+    }
+    let t = line.trimmed()
+    if t.isEmpty { return }
+    linesSeen += 1
+    if Self.looksBinary(line) {
+      binaryLines += 1
+      return
+    }
+    for f in Self.candidates(t, raw: line) { votes[f, default: 0] += 1 }
+  }
+
+  /// The decision: a format, or nil when nothing matched (not a trace).
+  public var format: TraceFormat? {
+    if sawTraceDatMagic { return .traceDat }
+    if linesSeen > 0, binaryLines * 2 > linesSeen { return nil }
+    // A pasted report holds stack frames and perf frames together: prefer it when it voted.
+    if let r = votes[.pastedReport], r > 0 { return .pastedReport }
+    guard let best = votes.max(by: { $0.value < $1.value || ($0.value == $1.value && $0.key.rawValue > $1.key.rawValue) }),
+      best.value > 0
+    else { return nil }
+    return best.key
+  }
+
+  /// A short account of the votes, for error messages.
+  public var explanation: String {
+    if linesSeen == 0 { return "the input is empty" }
+    if binaryLines * 2 > linesSeen { return "\(binaryLines) of the first \(linesSeen) lines are binary data" }
+    return "none of the first \(linesSeen) lines looks like ftrace, perf script, /proc stack or dmesg text"
+  }
+
+  static func looksBinary(_ line: ByteSpan) -> Bool {
+    var bad = 0
+    let n = min(line.count, 256)
+    for i in 0..<n {
+      let b = line[i]
+      if b == 0 || (b < 0x20 && b != 0x09 && b != 0x1B) { bad += 1 }
+    }
+    return bad * 10 > n || (n > 0 && line.firstIndex(of: 0) != nil && bad > 2)
+  }
+
+  static func candidates(_ t: ByteSpan, raw: ByteSpan) -> [TraceFormat] {
+    var out: [TraceFormat] = []
+    let hasProcFrame = t.firstIndex(of: "[<") != nil && t.firstIndex(of: ">] ") != nil
+    let hasPerfReportFrame = t.firstIndex(of: " [k] ") != nil || t.firstIndex(of: "[kernel.kallsyms] [k]") != nil
+    if hasProcFrame && hasPerfReportFrame { return [.pastedReport] }
+    if t.matches("# tracer:") || t.matches("# cut:") && t.firstIndex(of: "ftrace") != nil { out.append(.ftrace) }
+    if t.matches("CPU:") && (t.firstIndex(of: "LOST") != nil || t.firstIndex(of: "DROPPED") != nil) { out.append(.ftrace) }
+    if t.matches("------------") || t.firstIndex(of: "==========>") != nil || t.firstIndex(of: "<==========") != nil { out.append(.ftrace) }
+    if t.matches("version = ") || t.matches("cpus=") { out.append(.ftrace) }
+    if let n = t.parseUnsigned(from: 0) {
+      // ` 0)  func() {` / `  4.86 |   0) ...`
+      if n.end < t.count, t[n.end] == UInt8(ascii: ")") { out.append(.ftrace) }
+      if t.firstIndex(of: " |  ") != nil && t.firstIndex(of: ") ") != nil { out.append(.ftrace) }
+    }
+    if EventLine.split(t) != nil && t.firstIndex(of: "]") != nil && t.firstIndex(of: "[") != nil {
+      out.append(.ftrace)
+    }
+    if hasProcFrame || t.matches("stat: ") || t.matches("=== sample") || t.matches("--- tid ") || t.matches("==> ") {
+      out.append(.procStack)
+    }
+    if hasPerfReportFrame { out.append(.pastedReport) }
+    if raw.count > 0, raw[0] == 0x09, t.firstIndex(of: " (") != nil, t.hasSuffix(")") { out.append(.perfScript) }
+    if Self.looksLikePerfHeader(t) { out.append(.perfScript) }
+    if Self.looksLikeKernelLog(t) { out.append(.kernelLog) }
+    return out
+  }
+
+  /// `comm tid [cpu] 12.345678: 1001001 cpu-clock: ` (perf script sample header).
+  static func looksLikePerfHeader(_ t: ByteSpan) -> Bool {
+    guard t.hasSuffix(":") || t.firstIndex(of: ": ") != nil else { return false }
+    guard let colon = t.firstIndex(of: ": ") ?? (t.hasSuffix(":") ? t.count - 1 : nil) else { return false }
+    // The token before the first ": " must be a decimal timestamp.
+    var s = colon - 1
+    while s >= 0, t[s] != 0x20 { s -= 1 }
+    guard let ts = t.parseDecimal(from: s + 1, scaleDigits: 9), ts.end == colon else { return false }
+    return t.firstIndex(of: UInt8(ascii: "|")) == nil && !t.matches("[")
+  }
+
+  static func looksLikeKernelLog(_ t: ByteSpan) -> Bool {
+    if t.matches("["), let close = t.firstIndex(of: UInt8(ascii: "]")), close < 20,
+      t.slice(1, close).trimmed().parseDecimal(from: 0, scaleDigits: 6) != nil
+    {
+      return true
+    }
+    return t.matches("INFO: task ") || t.matches("Call Trace:") || t.matches("<TASK>") || t.matches("task:")
+      || t.matches("NMI backtrace") || t.matches("sysrq:") || t.matches("watchdog: BUG: soft lockup")
+  }
+}

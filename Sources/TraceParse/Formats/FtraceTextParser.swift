@@ -1,0 +1,338 @@
+/// Reads ftrace text: the function_graph tracer's output (any funcgraph-* option set, with or
+/// without context-info and latency-format), event lines (`comm-pid [cpu] flags ts: event: ...`),
+/// and `trace-cmd report` output, including all three mixed in one file. Context-switch banners,
+/// `/* event */` comments, irq arrows, `CPU:N [LOST N EVENTS]`, `[N EVENTS DROPPED]`, headers and
+/// `##### CPU N buffer started ####` lines are understood.
+public struct FtraceTextParser: LineParser {
+  private let symbols: SymbolTable
+  private let decoder: SchedEventDecoder
+  /// The task each CPU is running, from context-switch banners, for lines without a proc column.
+  private var cpuTask: [Int32: (tid: Int32, comm: Symbol)] = [:]
+  private var inBanner = false
+  private var lastTimestamp: Int64 = 0
+  /// Absurd timestamps: more than this far behind the previous one.
+  private let backwardTolerance: Int64 = 1_000_000_000
+
+  public private(set) var recognisedLines = 0
+  public private(set) var unrecognisedLines = 0
+  /// True when a `# cut:` comment says the file is a window of a longer output.
+  public private(set) var isCutWindow = false
+
+  /// A parser interning names into `symbols`.
+  public init(symbols: SymbolTable) {
+    self.symbols = symbols
+    decoder = SchedEventDecoder(symbols: symbols)
+  }
+
+  public mutating func finish<S: TraceRecordSink>(into sink: inout S, log: inout DiagnosticLog) {}
+
+  public mutating func parse<S: TraceRecordSink>(
+    _ line: ByteSpan, number: Int, into sink: inout S, log: inout DiagnosticLog
+  ) {
+    let first = line.skipSpaces(from: 0)
+    if first == line.count {
+      recognisedLines += 1
+      return
+    }
+    let c = line[first]
+    if c == UInt8(ascii: "#") {
+      if line.matches("# cut:", at: first) { isCutWindow = true }
+      recognisedLines += 1
+      return
+    }
+    if c == UInt8(ascii: "-"), line.matches("------------", at: first) {
+      inBanner.toggle()
+      recognisedLines += 1
+      return
+    }
+    if inBanner, parseBanner(line, number: number, into: &sink) {
+      recognisedLines += 1
+      return
+    }
+    if c == UInt8(ascii: "C"), line.matches("CPU", at: first) {
+      if parseCPUNotice(line.suffix(from: first), number: number, into: &sink) {
+        recognisedLines += 1
+        return
+      }
+    }
+    if c == UInt8(ascii: "v"), line.matches("version = ", at: first) {
+      recognisedLines += 1
+      return
+    }
+    if c == UInt8(ascii: "c"), line.matches("cpus=", at: first) {
+      recognisedLines += 1
+      return
+    }
+    if let ev = EventLine.split(line), isEventBeforePipe(line) {
+      handleEventLine(ev, number: number, into: &sink, log: &log)
+      return
+    }
+    if parseGraphLine(line, number: number, into: &sink, log: &log) {
+      recognisedLines += 1
+      return
+    }
+    unrecognisedLines += 1
+    log.add(.warning, "unparsed-line", line: number, "not an ftrace line: \(Self.preview(line))")
+  }
+
+  /// Event lines have their `[cpu]` before any `|` (function_graph columns use `|`).
+  private func isEventBeforePipe(_ line: ByteSpan) -> Bool {
+    guard let b = line.firstIndex(of: UInt8(ascii: "[")) else { return false }
+    guard let p = line.firstIndex(of: UInt8(ascii: "|")) else { return true }
+    return b < p
+  }
+
+  static func preview(_ line: ByteSpan) -> String {
+    let cut = line.slice(0, 80)
+    var s = ""
+    for i in 0..<cut.count {
+      let b = cut[i]
+      s.append(b >= 0x20 && b < 0x7F ? Character(UnicodeScalar(b)) : "?")
+    }
+    return "'\(s)\(line.count > 80 ? "…" : "")'"
+  }
+
+  // MARK: - notices
+
+  /// `CPU:3 [LOST 120 EVENTS]`, `CPU:3 [LOST EVENTS]`, `CPU:7 [204600 EVENTS DROPPED]`,
+  /// `CPU 0 is empty` (trace-cmd).
+  private mutating func parseCPUNotice<S: TraceRecordSink>(_ s: ByteSpan, number: Int, into sink: inout S) -> Bool {
+    if s.matches("CPU "), s.firstIndex(of: " is empty") != nil { return true }
+    guard s.matches("CPU:"), let cpu = s.parseUnsigned(from: 4) else { return false }
+    var ctx = RecordContext(line: number)
+    ctx.cpu = Int32(truncatingIfNeeded: cpu.value)
+    let rest = s.suffix(from: cpu.end).trimmed()
+    if rest.matches("[LOST ") {
+      let count = rest.parseUnsigned(from: 6)?.value
+      sink.receive(.lost(ctx, count: count))
+      return true
+    }
+    if rest.matches("["), rest.firstIndex(of: "EVENTS DROPPED]") != nil {
+      sink.receive(.lost(ctx, count: rest.parseUnsigned(from: 1)?.value))
+      return true
+    }
+    return false
+  }
+
+  /// ` 0)    <idle>-0    =>   rcu_sch-15  ` (the cpu field is absent with nofuncgraph-cpu).
+  private mutating func parseBanner<S: TraceRecordSink>(_ line: ByteSpan, number: Int, into sink: inout S) -> Bool {
+    guard let arrow = line.firstIndex(of: "=>") else { return false }
+    var left = line.slice(0, arrow).trimmed()
+    var cpu: Int32 = -1
+    if let n = left.parseUnsigned(from: 0), n.end < left.count, left[n.end] == UInt8(ascii: ")") {
+      cpu = Int32(truncatingIfNeeded: n.value)
+      left = left.suffix(from: n.end + 1).trimmed()
+    }
+    guard let prev = Self.commPid(left), let next = Self.commPid(line.suffix(from: arrow + 2).trimmed()) else {
+      return false
+    }
+    var ctx = RecordContext(line: number)
+    ctx.cpu = cpu
+    ctx.tid = prev.pid
+    let nextComm = symbols.intern(next.comm)
+    if cpu >= 0 { cpuTask[cpu] = (next.pid, nextComm) }
+    sink.receive(.graphTaskChange(ctx, prevTid: prev.pid, nextTid: next.pid, nextComm: nextComm))
+    return true
+  }
+
+  /// `comm-pid` (split at the last `-`).
+  static func commPid(_ s: ByteSpan) -> (comm: ByteSpan, pid: Int32)? {
+    guard let dash = s.lastIndex(of: UInt8(ascii: "-")), let pid = s.suffix(from: dash + 1).asUnsigned() else {
+      return nil
+    }
+    return (s.slice(0, dash), Int32(truncatingIfNeeded: pid))
+  }
+
+  // MARK: - event lines
+
+  private mutating func handleEventLine<S: TraceRecordSink>(
+    _ ev: EventLine, number: Int, into sink: inout S, log: inout DiagnosticLog
+  ) {
+    var ctx = RecordContext(line: number)
+    ctx.cpu = ev.cpu
+    ctx.tid = ev.pid
+    ctx.tgid = ev.tgid
+    ctx.comm = symbols.intern(ev.comm)
+    ctx.timestamp = ev.timestamp
+    checkTimestamp(ev.timestamp, number: number, log: &log)
+    recognisedLines += 1
+    if ev.name.equals("funcgraph_entry") || ev.name.equals("funcgraph_exit") {
+      // trace-cmd prints the graph after the event name: `  2.474 us   |      func();`
+      guard let pipe = ev.payload.firstIndex(of: UInt8(ascii: "|")) else {
+        log.add(.warning, "malformed-event", line: number, "funcgraph line without a `|` column")
+        return
+      }
+      let duration = GraphDuration.parse(ev.payload.slice(0, pipe))
+      emitBody(GraphBody.parse(ev.payload.suffix(from: pipe + 1)), duration: duration, ctx, number: number, into: &sink, log: &log)
+      return
+    }
+    emitEvent(name: ev.name, payload: ev.payload, ctx, number: number, into: &sink, log: &log)
+  }
+
+  private mutating func emitEvent<S: TraceRecordSink>(
+    name: ByteSpan, payload: ByteSpan, _ ctx: RecordContext, number: Int, into sink: inout S,
+    log: inout DiagnosticLog
+  ) {
+    switch decoder.decode(name: name, payload: payload, context: ctx) {
+    case .record(let r): sink.receive(r)
+    case .notSched: sink.receive(.event(ctx, name: symbols.intern(name)))
+    case .malformed(let why):
+      log.add(.warning, "malformed-event", line: number, "\(name.string): \(why)")
+    }
+  }
+
+  private mutating func checkTimestamp(_ ts: Int64?, number: Int, log: inout DiagnosticLog) {
+    guard let ts else { return }
+    if ts + backwardTolerance < lastTimestamp {
+      log.add(
+        .warning, "timestamp-backwards", line: number,
+        "timestamp \(Double(ts) / 1e9) s is before the previous \(Double(lastTimestamp) / 1e9) s; records out of order")
+    }
+    lastTimestamp = max(lastTimestamp, ts)
+  }
+
+  // MARK: - function_graph lines
+
+  /// Parses `[abstime |] [reltime |] [cpu)] [proc |] [lat] [duration |]  body`.
+  private mutating func parseGraphLine<S: TraceRecordSink>(
+    _ line: ByteSpan, number: Int, into sink: inout S, log: inout DiagnosticLog
+  ) -> Bool {
+    // Columns end at the last `|` before any `/*` comment (comments may contain `|`).
+    let limit = line.firstIndex(of: "/*") ?? line.count
+    let lastPipe = line.lastIndex(of: UInt8(ascii: "|"), before: limit)
+    var ctx = RecordContext(line: number)
+    var duration = GraphDuration.none
+    var sawProc = false
+    var bodyStart = 0
+    if let lastPipe {
+      bodyStart = lastPipe + 1
+      var segStart = 0
+      var segIndex = 0
+      var cpuSeen = false
+      while segStart <= lastPipe {
+        let segEnd = line.firstIndex(of: UInt8(ascii: "|"), from: segStart) ?? lastPipe
+        let seg = line.slice(segStart, segEnd)
+        let isLast = segEnd == lastPipe
+        if !classify(seg, isFirst: segIndex == 0, isLast: isLast, cpuSeen: &cpuSeen, sawProc: &sawProc, ctx: &ctx, duration: &duration) {
+          return false
+        }
+        segIndex += 1
+        segStart = segEnd + 1
+      }
+    } else {
+      // No columns with pipes: optional `N) ` cpu field, then the body.
+      let i = line.skipSpaces(from: 0)
+      if let n = line.parseUnsigned(from: i), n.end < line.count, line[n.end] == UInt8(ascii: ")") {
+        ctx.cpu = Int32(truncatingIfNeeded: n.value)
+        bodyStart = n.end + 1
+      }
+    }
+    if !sawProc, ctx.cpu >= 0, let task = cpuTask[ctx.cpu] {
+      ctx.tid = task.tid
+      ctx.comm = task.comm
+    }
+    if sawProc, ctx.cpu >= 0, ctx.tid >= 0 { cpuTask[ctx.cpu] = (ctx.tid, ctx.comm) }
+    checkTimestamp(ctx.timestamp, number: number, log: &log)
+    let body = GraphBody.parse(line.suffix(from: bodyStart))
+    if case .unrecognised = body { return false }
+    if case .invalid = duration { return false }
+    emitBody(body, duration: duration, ctx, number: number, into: &sink, log: &log)
+    return true
+  }
+
+  /// Classifies one `|`-separated prefix segment. Returns false when it fits no column.
+  private func classify(
+    _ seg: ByteSpan, isFirst: Bool, isLast: Bool, cpuSeen: inout Bool, sawProc: inout Bool,
+    ctx: inout RecordContext, duration: inout GraphDuration
+  ) -> Bool {
+    let t = seg.trimmed()
+    if t.isEmpty {
+      if isLast { duration = .none }
+      return true
+    }
+    // `N)` cpu, optionally followed by the proc field `comm-pid`.
+    if let n = t.parseUnsigned(from: 0), n.end < t.count, t[n.end] == UInt8(ascii: ")") {
+      ctx.cpu = Int32(truncatingIfNeeded: n.value)
+      cpuSeen = true
+      let rest = t.suffix(from: n.end + 1).trimmed()
+      if !rest.isEmpty {
+        guard let p = Self.commPid(rest) else {
+          // `N) ` then the duration column: ` 0)   0.214 us    |`
+          if isLast {
+            duration = GraphDuration.parse(rest)
+            if case .invalid = duration { return false }
+            return true
+          }
+          return false
+        }
+        applyProc(p, &ctx, &sawProc)
+      }
+      return true
+    }
+    if !cpuSeen, !sawProc, let v = t.parseDecimal(from: 0, scaleDigits: 9), v.end == t.count {
+      if isLast {  // a 7-digit duration without fraction cannot lack `us`; this is abstime
+        ctx.timestamp = v.value
+        return true
+      }
+      ctx.timestamp = v.value
+      return true
+    }
+    if !cpuSeen, !sawProc, !isLast, t.hasSuffix(" us") { return true }  // reltime
+    if !sawProc, let p = Self.commPid(t), t.firstIndex(of: " us") == nil {
+      applyProc(p, &ctx, &sawProc)
+      return true
+    }
+    if isLast {
+      duration = GraphDuration.parse(t)
+      if case .invalid = duration { return Self.isLatencyFlags(t) }
+      return true
+    }
+    return Self.isLatencyFlags(t)
+  }
+
+  private func applyProc(_ p: (comm: ByteSpan, pid: Int32), _ ctx: inout RecordContext, _ sawProc: inout Bool) {
+    ctx.tid = p.pid
+    ctx.comm = symbols.intern(p.comm)
+    sawProc = true
+  }
+
+  /// latency-format flags such as `d..1.` or `dNh2.`.
+  private static func isLatencyFlags(_ t: ByteSpan) -> Bool {
+    guard t.count >= 3, t.count <= 8 else { return false }
+    for i in 0..<t.count {
+      let b = t[i]
+      let ok = b == UInt8(ascii: ".") || (b >= 0x30 && b <= 0x39) || (b >= 0x41 && b <= 0x5A) || (b >= 0x61 && b <= 0x7A)
+      if !ok { return false }
+    }
+    return true
+  }
+
+  private mutating func emitBody<S: TraceRecordSink>(
+    _ body: GraphBody, duration: GraphDuration, _ ctx: RecordContext, number: Int, into sink: inout S,
+    log: inout DiagnosticLog
+  ) {
+    var ns: Int64?
+    if case .nanoseconds(let v) = duration { ns = v }
+    switch body {
+    case .entry(let name):
+      sink.receive(.functionEntry(ctx, function: symbols.intern(name)))
+    case .leaf(let name):
+      sink.receive(.functionLeaf(ctx, function: symbols.intern(name), duration: ns))
+    case .exit(let name):
+      sink.receive(.functionExit(ctx, function: name.map { symbols.intern($0) }, duration: ns))
+    case .comment(let text):
+      // `/* sched_switch: prev_comm=... */` or a trace_printk text.
+      if let colon = text.firstIndex(of: UInt8(ascii: ":")), colon > 0,
+        text.slice(0, colon).firstIndex(of: 0x20) == nil
+      {
+        emitEvent(
+          name: text.slice(0, colon), payload: text.suffix(from: text.skipSpaces(from: colon + 1)), ctx,
+          number: number, into: &sink, log: &log)
+      } else {
+        sink.receive(.event(ctx, name: symbols.intern("trace_printk")))
+      }
+    case .empty, .unrecognised:
+      break
+    }
+  }
+}

@@ -1,0 +1,56 @@
+/// A task's scheduler state as printed by `sched_switch` (`prev_state=`), `/proc/PID/stat`
+/// or a hung-task report.
+public enum TaskState: UInt8, Sendable, Codable {
+  /// Running or runnable (`R`, `R+`): preempted, still wants the CPU.
+  case running
+  /// Interruptible sleep (`S`).
+  case sleeping
+  /// Uninterruptible sleep (`D`, `D|K`, `D|W`...).
+  case uninterruptible
+  /// Idle kernel thread (`I`).
+  case idle
+  /// Stopped or traced (`T`, `t`).
+  case stopped
+  /// Exiting or dead (`X`, `Z`).
+  case dead
+  /// Anything else (`P`, `W`, `N`, ...).
+  case other
+
+  /// True for the states in which a task is off-CPU waiting for an event (S, D, I, T).
+  public var isBlocked: Bool {
+    switch self {
+    case .sleeping, .uninterruptible, .idle, .stopped: return true
+    default: return false
+    }
+  }
+
+  /// The usual one-letter code.
+  public var letter: String {
+    switch self {
+    case .running: "R"
+    case .sleeping: "S"
+    case .uninterruptible: "D"
+    case .idle: "I"
+    case .stopped: "T"
+    case .dead: "X"
+    case .other: "?"
+    }
+  }
+
+  /// Decodes the kernel's state text (`R`, `R+`, `S`, `D|K`, `X`, ...) from its first letter.
+  public init(code: ByteSpan) {
+    guard code.count > 0 else {
+      self = .other
+      return
+    }
+    switch code[0] {
+    case UInt8(ascii: "R"): self = .running
+    case UInt8(ascii: "S"): self = .sleeping
+    case UInt8(ascii: "D"): self = .uninterruptible
+    case UInt8(ascii: "I"): self = .idle
+    case UInt8(ascii: "T"), UInt8(ascii: "t"): self = .stopped
+    case UInt8(ascii: "X"), UInt8(ascii: "Z"): self = .dead
+    default: self = .other
+    }
+  }
+}

@@ -1,0 +1,177 @@
+/// What reading one file produced besides its records.
+public struct TraceReadResult: Sendable {
+  /// The format used (sniffed or forced).
+  public var format: TraceFormat
+  /// Line statistics from the reader.
+  public var lines: Int
+  /// Bytes read (after decompression).
+  public var bytes: Int64
+  /// Lines the parser recognised / did not.
+  public var recognisedLines: Int
+  /// Lines that fit no known form.
+  public var unrecognisedLines: Int
+  /// True when a `# cut:` comment says the file is a window of a longer capture.
+  public var isCutWindow: Bool
+  /// Problems found, summarised.
+  public var diagnostics: [Diagnostic]
+}
+
+/// Reads one input end to end: opens it (decompressing), sniffs the format from the first lines
+/// unless one is forced, then streams every line through that format's parser into `sink`.
+/// Memory stays bounded by the chunk size and the sniffing window, whatever the file size.
+public struct TraceFileReader {
+  /// Names interned by the parsers.
+  public let symbols: SymbolTable
+  /// A format to use instead of sniffing.
+  public var forcedFormat: TraceFormat?
+  /// Longest line accepted; longer lines are skipped with a warning.
+  public var maxLineLength = 1 << 22
+
+  /// Creates a reader that interns into `symbols`.
+  public init(symbols: SymbolTable, forcedFormat: TraceFormat? = nil) {
+    self.symbols = symbols
+    self.forcedFormat = forcedFormat
+  }
+
+  /// Reads `path` (`-` for stdin), naming it `displayName` in diagnostics.
+  /// Throws ``TraceInputError`` when nothing in it can be used.
+  public func read<S: TraceRecordSink>(path: String, displayName: String? = nil, into sink: inout S) throws
+    -> TraceReadResult
+  {
+    let name = displayName ?? (path == "-" ? "<stdin>" : path)
+    let source: ByteSource
+    do {
+      source = try InputOpener.open(path)
+    } catch let e as ByteSourceError {
+      throw TraceInputError(file: name, line: 0, kind: "open", e.message)
+    }
+    return try read(source: source, displayName: name, into: &sink)
+  }
+
+  /// Reads an already open source.
+  public func read<S: TraceRecordSink>(source: ByteSource, displayName name: String, into sink: inout S) throws
+    -> TraceReadResult
+  {
+    var log = DiagnosticLog(file: name)
+    var sniffer = FormatSniffer()
+    var held: [(bytes: [UInt8], number: Int)] = []
+    var parser: AnyLineParser? = forcedFormat.flatMap { try? makeParser($0, file: name) }
+    var format = forcedFormat
+    if let f = forcedFormat, parser == nil {
+      throw TraceInputError(file: name, line: 0, kind: "format", "\(f.rawValue) input is not supported by this reader")
+    }
+
+    func decide() throws {
+      guard let f = sniffer.format else {
+        throw TraceInputError(
+          file: name, line: held.first?.number ?? 1, kind: "not-a-trace",
+          "not a trace: \(sniffer.explanation) (use --format to force one of: \(TraceFormat.names))")
+      }
+      format = f
+      parser = try makeParser(f, file: name)
+      for h in held {
+        h.bytes.withUnsafeBufferPointer { b in
+          parser!.parse(ByteSpan(base: b.baseAddress, count: b.count), number: h.number, into: &sink, log: &log)
+        }
+      }
+      held = []
+    }
+
+    let reader = LineReader(source: source, maxLineLength: maxLineLength)
+    let summary: LineReaderSummary
+    do {
+      summary = try reader.forEachLine { line, number in
+        if parser != nil {
+          parser!.parse(line, number: number, into: &sink, log: &log)
+          return true
+        }
+        sniffer.observe(line)
+        if format == .traceDat || sniffer.isDecided && sniffer.format == .traceDat { return false }
+        held.append((Array(UnsafeBufferPointer(start: line.base, count: line.count)), number))
+        if sniffer.isDecided { try decide() }
+        return true
+      }
+    } catch let e as ByteSourceError {
+      throw TraceInputError(file: name, line: 0, kind: "broken-stream", e.message)
+    }
+    if sniffer.format == .traceDat && parser == nil {
+      throw TraceInputError(
+        file: name, line: 0, kind: "trace-dat",
+        "this is a trace-cmd trace.dat file; read it with `trace-cmd report` and analyse the text (direct trace.dat input is not built yet)")
+    }
+    if parser == nil { try decide() }
+    parser!.finish(into: &sink, log: &log)
+    for o in summary.oversizedLines {
+      log.add(.warning, "oversized-line", line: o.line, "line of \(o.length) bytes is longer than the \(maxLineLength)-byte limit; skipped")
+    }
+    if summary.lastLineUnterminated, format != .pastedReport {
+      log.add(.warning, "truncated", line: summary.lines + summary.oversizedLines.count, "last line has no newline: the file may have been cut in the middle of a line")
+    }
+    let recognised = parser!.recognisedLines
+    let unrecognised = parser!.unrecognisedLines
+    if recognised == 0 {
+      throw TraceInputError(
+        file: name, line: 1, kind: "not-a-trace",
+        "no line could be read as \(format!.rawValue) (\(unrecognised) lines tried)")
+    }
+    return TraceReadResult(
+      format: format!, lines: summary.lines, bytes: summary.bytes, recognisedLines: recognised,
+      unrecognisedLines: unrecognised, isCutWindow: parser!.isCutWindow, diagnostics: log.summarized)
+  }
+
+  private func makeParser(_ format: TraceFormat, file: String) throws -> AnyLineParser {
+    switch format {
+    case .ftrace: return .ftrace(FtraceTextParser(symbols: symbols))
+    default:
+      throw TraceInputError(
+        file: file, line: 0, kind: "unsupported-format",
+        "\(format.rawValue) input is recognised but not parsed yet")
+    }
+  }
+}
+
+/// The parsers, as one concrete type so the per-line call is a switch, not a witness table.
+enum AnyLineParser {
+  case ftrace(FtraceTextParser)
+  /// Placeholder while a payload is mutated in place (avoids copy-on-write of its storage).
+  case moving
+
+  mutating func parse<S: TraceRecordSink>(_ line: ByteSpan, number: Int, into sink: inout S, log: inout DiagnosticLog) {
+    switch self {
+    case .ftrace(var p):
+      self = .moving
+      p.parse(line, number: number, into: &sink, log: &log)
+      self = .ftrace(p)
+    case .moving: break
+    }
+  }
+
+  mutating func finish<S: TraceRecordSink>(into sink: inout S, log: inout DiagnosticLog) {
+    switch self {
+    case .ftrace(var p):
+      self = .moving
+      p.finish(into: &sink, log: &log)
+      self = .ftrace(p)
+    case .moving: break
+    }
+  }
+
+  var recognisedLines: Int {
+    switch self {
+    case .ftrace(let p): p.recognisedLines
+    case .moving: 0
+    }
+  }
+  var unrecognisedLines: Int {
+    switch self {
+    case .ftrace(let p): p.unrecognisedLines
+    case .moving: 0
+    }
+  }
+  var isCutWindow: Bool {
+    switch self {
+    case .ftrace(let p): p.isCutWindow
+    case .moving: false
+    }
+  }
+}
