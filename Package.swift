@@ -18,7 +18,7 @@ let package = Package(
     .target(name: "TraceReport", dependencies: ["TraceAnalysis"]),
     .executableTarget(
       name: "iou-analyze", dependencies: ["TraceParse", "TraceAnalysis", "TraceReport"]),
-    .testTarget(name: "TraceParseTests", dependencies: ["TraceParse"]),
+    .testTarget(name: "TraceParseTests", dependencies: ["TraceParse", "CZlib", "CZstd"]),
     .testTarget(name: "TraceAnalysisTests", dependencies: ["TraceAnalysis"]),
     .testTarget(name: "TraceReportTests", dependencies: ["TraceReport"]),
     .testTarget(name: "IOUAnalyzeCLITests", dependencies: ["iou-analyze"]),

@@ -62,6 +62,9 @@ public struct TraceFileReader {
     }
 
     func decide() throws {
+      if sniffer.sawNothing {
+        throw TraceInputError(file: name, line: 0, kind: "empty", "the file is empty (nothing but white space)")
+      }
       guard let f = sniffer.format else {
         throw TraceInputError(
           file: name, line: held.first?.number ?? 1, kind: "not-a-trace",

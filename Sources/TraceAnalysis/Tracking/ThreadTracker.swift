@@ -242,6 +242,10 @@ public final class ThreadTracker: TraceRecordSink {
       t.exitLine = ctx.line
       t.exitTimestamp = ctx.timestamp
     }
+    if t.openCall == nil, t.run != nil, sw.prevState.isBlocked {
+      // Blocked between two retries: whatever loop this was, it sleeps.
+      flushRun(t, atEnd: false)
+    }
     if t.openCall != nil {
       if sw.prevState.isBlocked {
         t.openCall!.sleptBlocked = true

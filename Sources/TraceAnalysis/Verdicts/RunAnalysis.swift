@@ -88,12 +88,10 @@ public enum RunAnalyzer {
     var results: [FileAnalysis] = []
     var firstError: TraceInputError?
     for f in files {
-      if files.count > 1, let size = try? FileManager.default.attributesOfItem(atPath: f)[.size] as? Int, size == 0 {
-        results.append(skipped(f, "empty file (nothing was captured; for a hung-task log this means no hang was reported)"))
-        continue
-      }
       do {
         results.append(try analyzeFile(f, options: options))
+      } catch let e as TraceInputError where e.diagnostic.kind == "empty" && files.count > 1 {
+        results.append(skipped(f, "empty file (nothing was captured; for a hung-task log this means no hang was reported)"))
       } catch let e as TraceInputError {
         if files.count == 1 { throw e }
         firstError = firstError ?? e

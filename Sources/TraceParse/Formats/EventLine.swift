@@ -8,6 +8,8 @@ struct EventLine {
   var timestamp: Int64?
   var name: ByteSpan
   var payload: ByteSpan
+  /// A function tracer line: `name` is the function, `payload` its caller.
+  var isFunctionCall = false
 
   /// Splits `line`, or returns nil when it is not an event line.
   static func split(_ line: ByteSpan) -> EventLine? {
@@ -46,9 +48,16 @@ struct EventLine {
       i = line.skipSpaces(from: end)
     }
     guard ts != nil else { return nil }
-    guard let colon = line.firstIndex(of: UInt8(ascii: ":"), from: i), colon > i else { return nil }
+    guard let colon = line.firstIndex(of: UInt8(ascii: ":"), from: i), colon > i,
+      line.slice(i, colon).firstIndex(of: 0x20) == nil
+    else {
+      // The function tracer: `func <-parent` with no event name.
+      guard let arrow = line.firstIndex(of: " <-", from: i), arrow > i else { return nil }
+      return EventLine(
+        comm: comm, pid: Int32(truncatingIfNeeded: pid), tgid: tgid, cpu: Int32(truncatingIfNeeded: cpuNum.value),
+        timestamp: ts, name: line.slice(i, arrow), payload: line.suffix(from: arrow + 3), isFunctionCall: true)
+    }
     let name = line.slice(i, colon)
-    if name.firstIndex(of: 0x20) != nil { return nil }
     let payload = line.suffix(from: line.skipSpaces(from: colon + 1))
     return EventLine(
       comm: comm, pid: Int32(truncatingIfNeeded: pid), tgid: tgid, cpu: Int32(truncatingIfNeeded: cpuNum.value),

@@ -12,6 +12,9 @@ public struct FormatSniffer {
   /// An empty sniffer.
   public init() {}
 
+  /// True when no line with anything but white space was seen.
+  public var sawNothing: Bool { linesSeen == 0 && !sawTraceDatMagic }
+
   /// True once enough lines were seen.
   public var isDecided: Bool { linesSeen >= Self.sampleLines || sawTraceDatMagic }
 

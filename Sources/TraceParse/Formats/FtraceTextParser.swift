@@ -8,7 +8,7 @@ public struct FtraceTextParser: LineParser {
   private let decoder: SchedEventDecoder
   /// The task each CPU is running, from context-switch banners, for lines without a proc column.
   private var cpuTask: [Int32: (tid: Int32, comm: Symbol)] = [:]
-  private var inBanner = false
+  private var expectBanner = false
   private var lastTimestamp: Int64 = 0
   /// Absurd timestamps: more than this far behind the previous one.
   private let backwardTolerance: Int64 = 1_000_000_000
@@ -41,13 +41,17 @@ public struct FtraceTextParser: LineParser {
       return
     }
     if c == UInt8(ascii: "-"), line.matches("------------", at: first) {
-      inBanner.toggle()
+      // Opens or closes a context-switch banner; the `a => b` line between them is the banner.
+      expectBanner = true
       recognisedLines += 1
       return
     }
-    if inBanner, parseBanner(line, number: number, into: &sink) {
-      recognisedLines += 1
-      return
+    if expectBanner || line.firstIndex(of: UInt8(ascii: "|")) == nil && line.firstIndex(of: " => ") != nil {
+      expectBanner = false
+      if parseBanner(line, number: number, into: &sink) {
+        recognisedLines += 1
+        return
+      }
     }
     if c == UInt8(ascii: "C"), line.matches("CPU", at: first) {
       if parseCPUNotice(line.suffix(from: first), number: number, into: &sink) {
@@ -156,6 +160,10 @@ public struct FtraceTextParser: LineParser {
     ctx.timestamp = ev.timestamp
     checkTimestamp(ev.timestamp, number: number, log: &log)
     recognisedLines += 1
+    if ev.isFunctionCall {
+      sink.receive(.functionLeaf(ctx, function: symbols.intern(ev.name), duration: nil))
+      return
+    }
     if ev.name.equals("funcgraph_entry") || ev.name.equals("funcgraph_exit") {
       // trace-cmd prints the graph after the event name: `  2.474 us   |      func();`
       guard let pipe = ev.payload.firstIndex(of: UInt8(ascii: "|")) else {
@@ -270,11 +278,7 @@ public struct FtraceTextParser: LineParser {
       return true
     }
     if !cpuSeen, !sawProc, let v = t.parseDecimal(from: 0, scaleDigits: 9), v.end == t.count {
-      if isLast {  // a 7-digit duration without fraction cannot lack `us`; this is abstime
-        ctx.timestamp = v.value
-        return true
-      }
-      ctx.timestamp = v.value
+      ctx.timestamp = v.value  // abstime: a number without ` us`
       return true
     }
     if !cpuSeen, !sawProc, !isLast, t.hasSuffix(" us") { return true }  // reltime

@@ -26,7 +26,7 @@ enum GraphBody {
       guard let open = body.firstIndex(of: "/* ", from: 1) else { return .exit(name: nil) }
       let nameStart = open + 3
       var i = nameStart
-      while i < body.count, body[i] != 0x20, body[i] != UInt8(ascii: "*") { i += 1 }
+      while i < body.count, body[i] != 0x20, body[i] != UInt8(ascii: "*"), body[i] != UInt8(ascii: "(") { i += 1 }
       return .exit(name: i > nameStart ? body.slice(nameStart, i) : nil)
     }
     if body.matches("/*") {
