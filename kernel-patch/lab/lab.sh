@@ -6,6 +6,7 @@
 #   lab.sh build [KERNEL...]   build vanilla and each series under kernel-patch/patches/
 #   lab.sh initramfs [--extra HOST[:GUEST]]...   (re)build the guest initramfs
 #   lab.sh run [KERNEL...]     boot each kernel once per scenario, store fixtures/lab/<kernel>/<scenario>/
+#   lab.sh collect             rewrite fixtures/lab/ from the raw results kept in $LAB_CACHE/results
 #   lab.sh table               verdicts: the reproducer's own observation, and iou-analyze analyze/compare
 #                              when .build/release/iou-analyze exists (never builds it)
 # Environment: LAB_KERNELS, LAB_SCENARIOS (space separated) narrow the matrix; LAB_CACHE (default
@@ -92,8 +93,16 @@ collect() {
         echo "## What the reproducer observed"
         echo
         echo '```'
-        grep -h '^RESULT' "$raw"/repro_fgraph.txt "$raw"/repro_rest.txt 2>/dev/null | sed 's/^/fgraph+capture runs: /' || true
+        grep -h '^RESULT' "$raw"/repro_fgraph.txt 2>/dev/null | sed 's/^/fgraph run:  /' || true
+        grep -h '^RESULT' "$raw"/repro_rest.txt 2>/dev/null | sed 's/^/capture run: /' || true
+        echo "capture run, details:"
         grep -h 'supervisor: thread\|victim reaped\|NOT reaped\|race:\|completion\|returned\|served' "$raw"/repro_rest.txt 2>/dev/null | cut -c1-160 | head -30 || true
+        echo '```'
+        echo
+        echo "Counted from the files here by \`kernel-patch/lab/trace-facts.py\`:"
+        echo
+        echo '```'
+        python3 "$HERE/trace-facts.py" "$dst" | tail -n +2 | sed 's/^  //'
         echo '```'
         if [ -f "$raw/perf_summary.txt" ]; then
             echo
@@ -186,6 +195,10 @@ case "${1:-all}" in
     initramfs) shift; cmd_initramfs "$@" ;;
     run) shift; cmd_run "$@" ;;
     table) cmd_table ;;
+    collect)  # rewrite fixtures/lab/<k>/<s>/ from the raw results already in $LAB_CACHE/results
+        for k in "${KERNELS[@]}"; do for s in "${SCENARIOS[@]}"; do
+            if [ -d "$RAW/$k/$s" ]; then collect "$k" "$s"; fi
+        done; done ;;
     all)
         start=$(date +%s)
         cmd_deps
