@@ -1,0 +1,42 @@
+SHELL := /bin/bash
+# iou-analyze — build, test, demo, bench, lab. Every target installs what it needs first.
+SWIFT ?= swift
+APT_PACKAGES := pkg-config zlib1g-dev libzstd-dev
+BIN := .build/release/iou-analyze
+
+.PHONY: all deps build demo test bench lab clean
+
+all: build
+
+## deps: install missing Debian packages (needs root or sudo) and check for Swift.
+deps:
+	@command -v $(SWIFT) >/dev/null || { echo "Swift is missing: install a Swift 6 toolchain (swift.org) first" >&2; exit 1; }
+	@missing=""; for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+	  echo "installing:$$missing"; \
+	  SUDO=""; [ "$$(id -u)" = 0 ] || SUDO=sudo; \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing; \
+	fi
+
+build: deps
+	$(SWIFT) build -c release --product iou-analyze
+
+## demo: analyse the bundled real traces of the bug; the spin verdict (exit 1) is the expected result.
+demo: build
+	@echo "\$$ iou-analyze analyze fixtures/shared-traces/vanilla-6.12.117/threadexit/fgraph_proc.txt"
+	@$(BIN) analyze fixtures/shared-traces/vanilla-6.12.117/threadexit/fgraph_proc.txt; \
+	  echo "(exit status $$?: 1 = a worker spins in the fault-retry loop)"
+	@echo
+	@echo "\$$ iou-analyze compare fixtures/shared-traces/vanilla-6.12.117/threadexit fixtures/shared-traces/fix-fail-fault/threadexit"
+	@$(BIN) compare fixtures/shared-traces/vanilla-6.12.117/threadexit fixtures/shared-traces/fix-fail-fault/threadexit | head -12; \
+	  echo "(exit status $${PIPESTATUS[0]}: 0 = the fix is CONFIRMED)"
+
+test: deps
+	$(SWIFT) test
+
+## bench: ≥1 GiB traces built from the real fixtures; throughput against wc -l (and peers when present).
+bench: build
+	bash bench/run.sh
+
+clean:
+	rm -rf .build bench/out
