@@ -1,6 +1,9 @@
 // swift-tools-version: 6.0
 import PackageDescription
 
+/// Hot parsing loops: no dynamic exclusivity checks in release builds (measured: ~12% of parse time).
+let fast: [SwiftSetting] = [.unsafeFlags(["-enforce-exclusivity=unchecked"], .when(configuration: .release))]
+
 let package = Package(
   name: "iou-analyze",
   platforms: [.macOS(.v13)],
@@ -13,8 +16,8 @@ let package = Package(
   targets: [
     .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
     .systemLibrary(name: "CZstd", pkgConfig: "libzstd", providers: [.apt(["libzstd-dev"])]),
-    .target(name: "TraceParse", dependencies: ["CZlib", "CZstd"]),
-    .target(name: "TraceAnalysis", dependencies: ["TraceParse"]),
+    .target(name: "TraceParse", dependencies: ["CZlib", "CZstd"], swiftSettings: fast),
+    .target(name: "TraceAnalysis", dependencies: ["TraceParse"], swiftSettings: fast),
     .target(name: "TraceReport", dependencies: ["TraceAnalysis"]),
     .executableTarget(
       name: "iou-analyze", dependencies: ["TraceParse", "TraceAnalysis", "TraceReport"]),

@@ -125,6 +125,10 @@ public struct TraceFileReader {
   private func makeParser(_ format: TraceFormat, file: String) throws -> AnyLineParser {
     switch format {
     case .ftrace: return .ftrace(FtraceTextParser(symbols: symbols))
+    case .perfScript: return .perfScript(PerfScriptParser(symbols: symbols))
+    case .procStack: return .procStack(ProcStackParser(symbols: symbols))
+    case .kernelLog: return .kernelLog(KernelLogParser(symbols: symbols))
+    case .pastedReport: return .pastedReport(PastedReportParser(symbols: symbols))
     default:
       throw TraceInputError(
         file: file, line: 0, kind: "unsupported-format",
@@ -136,25 +140,57 @@ public struct TraceFileReader {
 /// The parsers, as one concrete type so the per-line call is a switch, not a witness table.
 enum AnyLineParser {
   case ftrace(FtraceTextParser)
+  case perfScript(PerfScriptParser)
+  case procStack(ProcStackParser)
+  case kernelLog(KernelLogParser)
+  case pastedReport(PastedReportParser)
   /// Placeholder while a payload is mutated in place (avoids copy-on-write of its storage).
   case moving
 
   mutating func parse<S: TraceRecordSink>(_ line: ByteSpan, number: Int, into sink: inout S, log: inout DiagnosticLog) {
     switch self {
-    case .ftrace(var p):
+    case .ftrace(let p):
+      p.parse(line, number: number, into: &sink, log: &log)
+    case .perfScript(var p):
       self = .moving
       p.parse(line, number: number, into: &sink, log: &log)
-      self = .ftrace(p)
+      self = .perfScript(p)
+    case .procStack(var p):
+      self = .moving
+      p.parse(line, number: number, into: &sink, log: &log)
+      self = .procStack(p)
+    case .kernelLog(var p):
+      self = .moving
+      p.parse(line, number: number, into: &sink, log: &log)
+      self = .kernelLog(p)
+    case .pastedReport(var p):
+      self = .moving
+      p.parse(line, number: number, into: &sink, log: &log)
+      self = .pastedReport(p)
     case .moving: break
     }
   }
 
   mutating func finish<S: TraceRecordSink>(into sink: inout S, log: inout DiagnosticLog) {
     switch self {
-    case .ftrace(var p):
+    case .ftrace(let p):
+      p.finish(into: &sink, log: &log)
+    case .perfScript(var p):
       self = .moving
       p.finish(into: &sink, log: &log)
-      self = .ftrace(p)
+      self = .perfScript(p)
+    case .procStack(var p):
+      self = .moving
+      p.finish(into: &sink, log: &log)
+      self = .procStack(p)
+    case .kernelLog(var p):
+      self = .moving
+      p.finish(into: &sink, log: &log)
+      self = .kernelLog(p)
+    case .pastedReport(var p):
+      self = .moving
+      p.finish(into: &sink, log: &log)
+      self = .pastedReport(p)
     case .moving: break
     }
   }
@@ -162,18 +198,30 @@ enum AnyLineParser {
   var recognisedLines: Int {
     switch self {
     case .ftrace(let p): p.recognisedLines
+    case .perfScript(let p): p.recognisedLines
+    case .procStack(let p): p.recognisedLines
+    case .kernelLog(let p): p.recognisedLines
+    case .pastedReport(let p): p.recognisedLines
     case .moving: 0
     }
   }
   var unrecognisedLines: Int {
     switch self {
     case .ftrace(let p): p.unrecognisedLines
+    case .perfScript(let p): p.unrecognisedLines
+    case .procStack(let p): p.unrecognisedLines
+    case .kernelLog(let p): p.unrecognisedLines
+    case .pastedReport(let p): p.unrecognisedLines
     case .moving: 0
     }
   }
   var isCutWindow: Bool {
     switch self {
     case .ftrace(let p): p.isCutWindow
+    case .perfScript(let p): p.isCutWindow
+    case .procStack(let p): p.isCutWindow
+    case .kernelLog(let p): p.isCutWindow
+    case .pastedReport(let p): p.isCutWindow
     case .moving: false
     }
   }

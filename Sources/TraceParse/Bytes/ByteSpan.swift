@@ -76,6 +76,13 @@ public struct ByteSpan {
     matches(literal, at: count - literal.utf8CodeUnitCount)
   }
 
+  /// True when both spans hold the same bytes.
+  @inlinable public func equals(_ other: ByteSpan) -> Bool {
+    guard count == other.count else { return false }
+    guard count > 0, let a = base, let b = other.base else { return true }
+    return memcmp(a, b, count) == 0
+  }
+
   /// True when the span equals `literal`.
   @inlinable public func equals(_ literal: StaticString) -> Bool {
     count == literal.utf8CodeUnitCount && matches(literal)

@@ -3,12 +3,14 @@
 /// and `trace-cmd report` output, including all three mixed in one file. Context-switch banners,
 /// `/* event */` comments, irq arrows, `CPU:N [LOST N EVENTS]`, `[N EVENTS DROPPED]`, headers and
 /// `##### CPU N buffer started ####` lines are understood.
-public struct FtraceTextParser: LineParser {
+public final class FtraceTextParser: LineParser {
   private let symbols: SymbolTable
   private let decoder: SchedEventDecoder
   /// The task each CPU is running, from context-switch banners, for lines without a proc column.
   private var cpuTask: [Int32: (tid: Int32, comm: Symbol)] = [:]
   private var expectBanner = false
+  private var lastProcPid: Int32 = -1
+  private var lastProcComm = Symbol.none
   private var lastTimestamp: Int64 = 0
   /// Absurd timestamps: more than this far behind the previous one.
   private let backwardTolerance: Int64 = 1_000_000_000
@@ -24,9 +26,9 @@ public struct FtraceTextParser: LineParser {
     decoder = SchedEventDecoder(symbols: symbols)
   }
 
-  public mutating func finish<S: TraceRecordSink>(into sink: inout S, log: inout DiagnosticLog) {}
+  public func finish<S: TraceRecordSink>(into sink: inout S, log: inout DiagnosticLog) {}
 
-  public mutating func parse<S: TraceRecordSink>(
+  public func parse<S: TraceRecordSink>(
     _ line: ByteSpan, number: Int, into sink: inout S, log: inout DiagnosticLog
   ) {
     let first = line.skipSpaces(from: 0)
@@ -100,7 +102,7 @@ public struct FtraceTextParser: LineParser {
 
   /// `CPU:3 [LOST 120 EVENTS]`, `CPU:3 [LOST EVENTS]`, `CPU:7 [204600 EVENTS DROPPED]`,
   /// `CPU 0 is empty` (trace-cmd).
-  private mutating func parseCPUNotice<S: TraceRecordSink>(_ s: ByteSpan, number: Int, into sink: inout S) -> Bool {
+  private func parseCPUNotice<S: TraceRecordSink>(_ s: ByteSpan, number: Int, into sink: inout S) -> Bool {
     if s.matches("CPU "), s.firstIndex(of: " is empty") != nil { return true }
     guard s.matches("CPU:"), let cpu = s.parseUnsigned(from: 4) else { return false }
     var ctx = RecordContext(line: number)
@@ -119,7 +121,7 @@ public struct FtraceTextParser: LineParser {
   }
 
   /// ` 0)    <idle>-0    =>   rcu_sch-15  ` (the cpu field is absent with nofuncgraph-cpu).
-  private mutating func parseBanner<S: TraceRecordSink>(_ line: ByteSpan, number: Int, into sink: inout S) -> Bool {
+  private func parseBanner<S: TraceRecordSink>(_ line: ByteSpan, number: Int, into sink: inout S) -> Bool {
     guard let arrow = line.firstIndex(of: "=>") else { return false }
     var left = line.slice(0, arrow).trimmed()
     var cpu: Int32 = -1
@@ -149,7 +151,7 @@ public struct FtraceTextParser: LineParser {
 
   // MARK: - event lines
 
-  private mutating func handleEventLine<S: TraceRecordSink>(
+  private func handleEventLine<S: TraceRecordSink>(
     _ ev: EventLine, number: Int, into sink: inout S, log: inout DiagnosticLog
   ) {
     var ctx = RecordContext(line: number)
@@ -177,7 +179,7 @@ public struct FtraceTextParser: LineParser {
     emitEvent(name: ev.name, payload: ev.payload, ctx, number: number, into: &sink, log: &log)
   }
 
-  private mutating func emitEvent<S: TraceRecordSink>(
+  private func emitEvent<S: TraceRecordSink>(
     name: ByteSpan, payload: ByteSpan, _ ctx: RecordContext, number: Int, into sink: inout S,
     log: inout DiagnosticLog
   ) {
@@ -189,7 +191,7 @@ public struct FtraceTextParser: LineParser {
     }
   }
 
-  private mutating func checkTimestamp(_ ts: Int64?, number: Int, log: inout DiagnosticLog) {
+  private func checkTimestamp(_ ts: Int64?, number: Int, log: inout DiagnosticLog) {
     guard let ts else { return }
     if ts + backwardTolerance < lastTimestamp {
       log.add(
@@ -202,7 +204,7 @@ public struct FtraceTextParser: LineParser {
   // MARK: - function_graph lines
 
   /// Parses `[abstime |] [reltime |] [cpu)] [proc |] [lat] [duration |]  body`.
-  private mutating func parseGraphLine<S: TraceRecordSink>(
+  private func parseGraphLine<S: TraceRecordSink>(
     _ line: ByteSpan, number: Int, into sink: inout S, log: inout DiagnosticLog
   ) -> Bool {
     // Columns end at the last `|` before any `/*` comment (comments may contain `|`).
@@ -296,7 +298,14 @@ public struct FtraceTextParser: LineParser {
 
   private func applyProc(_ p: (comm: ByteSpan, pid: Int32), _ ctx: inout RecordContext, _ sawProc: inout Bool) {
     ctx.tid = p.pid
-    ctx.comm = symbols.intern(p.comm)
+    // Consecutive lines mostly come from the same task: reuse the last interned comm.
+    if p.pid == lastProcPid, symbols.withBytes(lastProcComm, { $0.equals(p.comm) }) {
+      ctx.comm = lastProcComm
+    } else {
+      ctx.comm = symbols.intern(p.comm)
+      lastProcPid = p.pid
+      lastProcComm = ctx.comm
+    }
     sawProc = true
   }
 
@@ -311,7 +320,7 @@ public struct FtraceTextParser: LineParser {
     return true
   }
 
-  private mutating func emitBody<S: TraceRecordSink>(
+  private func emitBody<S: TraceRecordSink>(
     _ body: GraphBody, duration: GraphDuration, _ ctx: RecordContext, number: Int, into sink: inout S,
     log: inout DiagnosticLog
   ) {

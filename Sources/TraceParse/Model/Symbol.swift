@@ -32,13 +32,23 @@ public final class SymbolTable {
   /// Number of distinct names, including the empty one.
   public var count: Int { starts.count }
 
+  /// Hashes eight bytes at a time (multiply-xorshift), the tail byte by byte.
   @inline(__always)
   private static func hash(_ bytes: ByteSpan) -> Int {
-    var h: UInt64 = 0xcbf2_9ce4_8422_2325
-    for i in 0..<bytes.count {
-      h = (h ^ UInt64(bytes[i])) &* 0x100_0000_01b3
+    var h: UInt64 = 0x9E37_79B9_7F4A_7C15 ^ UInt64(bytes.count)
+    let raw = UnsafeRawPointer(bytes.base!)
+    var i = 0
+    while i + 8 <= bytes.count {
+      h = (h ^ raw.loadUnaligned(fromByteOffset: i, as: UInt64.self)) &* 0xFF51_AFD7_ED55_8CCD
+      h ^= h >> 32
+      i += 8
     }
-    return Int(truncatingIfNeeded: h ^ (h >> 29))
+    while i < bytes.count {
+      h = (h ^ UInt64(bytes[i])) &* 0x100_0000_01b3
+      i += 1
+    }
+    h ^= h >> 29
+    return Int(truncatingIfNeeded: h &* 0xC4CE_B9FE_1A85_EC53)
   }
 
   /// Returns the symbol for `bytes`, adding it when new.

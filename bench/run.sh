@@ -1,0 +1,44 @@
+#!/usr/bin/env bash
+# make bench: throughput of `iou-analyze analyze` on a ≥1 GiB function_graph trace built from the real
+# vanilla capture (repeated with shifted timestamps and pids), against `wc -l` on the same file in the same
+# run, and peak RSS. Then the collapse benchmark (perf script input) when its script is present.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+BIN=.build/release/iou-analyze
+SIZE_MIB=${BENCH_MIB:-1024}
+OUT=bench/out
+mkdir -p "$OUT"
+FG="$OUT/fgraph-${SIZE_MIB}m.txt"
+if [ ! -s "$FG" ]; then
+  python3 bench/make-fgraph.py fixtures/shared-traces/vanilla-6.12.117/threadexit/fgraph_proc.txt "$FG" "$SIZE_MIB"
+fi
+bytes=$(stat -c %s "$FG")
+mib=$(awk -v b="$bytes" 'BEGIN{printf "%.0f", b/1048576}')
+
+# best of N wall-clock seconds of a command (output discarded); the file is read once first to be in cache
+best() {
+  local n=$1; shift
+  local b=""
+  for _ in $(seq "$n"); do
+    local s e
+    s=$(date +%s.%N); "$@" >/dev/null 2>&1 || true; e=$(date +%s.%N)
+    b=$(awk -v a="$b" -v d="$(echo "$e - $s" | bc)" 'BEGIN{ if (a=="" || d<a) print d; else print a }')
+  done
+  echo "$b"
+}
+cat "$FG" >/dev/null
+wc_s=$(best 3 wc -l "$FG")
+an_s=$(best 3 "$BIN" analyze "$FG")
+rss=$( { /usr/bin/time -f %M "$BIN" analyze "$FG" 2>&1 >/dev/null || true; } | tail -1)
+small=$OUT/fgraph-64m.txt
+[ -s "$small" ] || python3 bench/make-fgraph.py fixtures/shared-traces/vanilla-6.12.117/threadexit/fgraph_proc.txt "$small" 64 >/dev/null
+rss_small=$( { /usr/bin/time -f %M "$BIN" analyze "$small" 2>&1 >/dev/null || true; } | tail -1)
+awk -v mib="$mib" -v w="$wc_s" -v a="$an_s" -v rss="$rss" -v rs="$rss_small" 'BEGIN{
+  printf "function_graph trace: %d MiB (page cache warm), best of 3\n", mib
+  printf "  %-28s %8.3f s  %8.0f MiB/s\n", "wc -l", w, mib/w
+  printf "  %-28s %8.3f s  %8.0f MiB/s   ratio to wc -l: %.3fx\n", "iou-analyze analyze", a, mib/a, w/a
+  printf "  peak RSS: %.1f MiB on %d MiB, %.1f MiB on 64 MiB\n", rss/1024, mib, rs/1024
+}'
+if [ -x bench/collapse-bench.sh ] || [ -f bench/collapse-bench.sh ]; then
+  bash bench/collapse-bench.sh
+fi
