@@ -32,6 +32,11 @@ public final class ThreadTracker: TraceRecordSink {
   var lastSample: Int64?
   /// True when sample periods are times (cpu-clock, task-clock), so they add up to CPU time.
   var timedSamples = false
+  /// Facts a pasted report states about a task (`report:cpu-usage=100%` events), by tid.
+  var reportedFacts: [Int32: [String]] = [:]
+  /// Sampled input: all samples, and samples per CPU (when the CPU column is printed).
+  var totalSamples = 0
+  var samplesPerCPU: [Int32: Int] = [:]
 
   /// A tracker classifying symbols of `symbols` with `rule`.
   public init(symbols: SymbolTable, rule: FaultLoopRule = .userfaultfdRetry, thresholds: Thresholds = Thresholds()) {
@@ -116,8 +121,10 @@ public final class ThreadTracker: TraceRecordSink {
     case .lost(let ctx, let count):
       lost.append(LostMarker(line: ctx.line, cpu: ctx.cpu, count: count))
       lostTotal += Int(count ?? 1)
-    case .event(let ctx, _):
-      _ = owner(ctx)
+    case .event(let ctx, let name):
+      let t = owner(ctx)
+      // `report:…` facts a pasted report states about a task (e.g. its CPU use): claims, not measurements.
+      if sawSnapshots, symbols.name(name).hasPrefix("report:") { reportedFacts[t.tid, default: []].append(String(symbols.name(name).dropFirst(7))) }
     case .sample(let ctx, let event, let period, let stack):
       sawSamples = true
       recordSample(owner(ctx), ctx, event, period, stack)
@@ -281,6 +288,8 @@ public final class ThreadTracker: TraceRecordSink {
 
   private func recordSample(_ t: TrackedThread, _ ctx: RecordContext, _ event: Symbol, _ period: Int64?, _ stack: StackFrames) {
     t.samples += 1
+    totalSamples += 1
+    if ctx.cpu >= 0 { samplesPerCPU[ctx.cpu, default: 0] += 1 }
     if let period, symbols.name(event).contains("clock") {
       t.samplePeriodSum += period
       timedSamples = true

@@ -21,7 +21,12 @@ public struct FaultLoopDetector {
       finish(t)
       let comm = symbols.name(t.comm)
       let isWorker = tracker.roles.isWorker(comm)
-      let inFault = t.totalCalls > 0 || t.faultSamples > 0 || t.snapshots.contains { $0.inFault }
+      // Sampled and snapshot input: any task takes ordinary page faults, so a non-worker is in
+      // scope only when a stack shows the retry function itself; an io worker with any fault path.
+      let retryShot = t.snapshots.contains { s in s.inFault && s.frames.contains { tracker.roles.role($0).contains(.retry) } }
+      let inFault =
+        t.totalCalls > 0
+        || (isWorker ? t.faultSamples > 0 || t.snapshots.contains { $0.inFault } : t.retrySamples > 0 || retryShot)
       if let b = blockedTask(t, comm) { blocked.append(b) }
       guard inFault || isWorker else { continue }
       verdicts.append(verdict(for: t, comm: comm, isWorker: isWorker))
@@ -177,7 +182,7 @@ public struct FaultLoopDetector {
   private func blockedTask(_ t: TrackedThread, _ comm: String) -> BlockedTask? {
     let symbols = tracker.symbols
     var b = BlockedTask(
-      tid: t.tid, comm: comm, stack: [], since: nil, line: 0, blockedFor: nil, untilEndOfCapture: false,
+      tid: t.tid, comm: comm.isEmpty ? "?" : comm, stack: [], since: nil, line: 0, blockedFor: nil, untilEndOfCapture: false,
       reportedHung: false, waitsForWorkers: false, workers: [], evidence: [])
     if t.switchedOutState == .uninterruptible, !t.exited {
       b.since = t.switchedOutAt
@@ -204,6 +209,7 @@ public struct FaultLoopDetector {
         "\(what) at line \(s.line): state \(s.state?.letter ?? "?") in \(s.frames.prefix(3).map { symbols.name($0) }.joined(separator: " ← "))")
     }
     guard b.untilEndOfCapture || !b.stack.isEmpty else { return nil }
+    if PseudoTid.isPseudo(t.tid) { b.evidence.append("the text names no pid for this task: tid \(t.tid) is a placeholder") }
     if b.evidence.count > 4 {
       let n = b.evidence.count - 3
       b.evidence = Array(b.evidence.prefix(3)) + ["… and \(n) more samples showing the same"]
@@ -227,7 +233,7 @@ public struct FaultLoopDetector {
         verdicts[i].verdict = .spinning
         verdicts[i].caveats.removeAll { $0.hasPrefix("needs corroboration") }
         verdicts[i].evidence.append(
-          "task \(w.tid) (\(w.comm)) is blocked in D waiting for io workers to exit (\(w.stack.first ?? "io_wq_put_and_exit")), while this worker keeps running")
+          "task \(w.tid) (\(w.comm)) is blocked in D waiting for io workers to exit (\(w.stack.first { $0.hasPrefix("io_wq_put_and_exit") } ?? w.stack.first ?? "io_wq_put_and_exit")), while this worker keeps running")
         verdicts[i].caveats.append(
           "weaker evidence than a trace: no sequence of retries was recorded; capture function_graph and sched_switch to prove the loop")
       } else {

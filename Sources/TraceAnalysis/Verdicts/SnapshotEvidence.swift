@@ -9,8 +9,19 @@ extension FaultLoopDetector {
     let symbols = tracker.symbols
     let share = Double(t.faultSamples) / Double(t.samples)
     var cpuShare: Double?
+    var periodShare: Double?
     if tracker.timedSamples, let a = tracker.firstSample, let b = tracker.lastSample, b > a {
-      cpuShare = min(1, Double(t.samplePeriodSum) / Double(b - a))
+      periodShare = min(1, Double(t.samplePeriodSum) / Double(b - a))
+      cpuShare = periodShare
+    }
+    // A clock event recorded system-wide (`-a`, CPU column present) samples every CPU at the same
+    // rate, idle included: the thread's share of one CPU's samples is its CPU share, whatever the
+    // real sampling rate was (a guest without high-resolution timers samples every tick, not at -F).
+    var sampleShare: Double?
+    if tracker.timedSamples, tracker.samplesPerCPU.count > 0, tracker.totalSamples > 0 {
+      let perCPU = Double(tracker.totalSamples) / Double(tracker.samplesPerCPU.count)
+      sampleShare = min(1, Double(t.samples) / perCPU)
+      cpuShare = sampleShare
     }
     v.cpuShare = cpuShare
     if v.loopStack.isEmpty { v.loopStack = t.sampleStack.map { symbols.name($0) } }
@@ -21,8 +32,14 @@ extension FaultLoopDetector {
     if let a = t.firstFaultSample, let b = t.lastFaultSample, b > a {
       v.evidence.append(String(format: "%.0f fault-path samples/s over %@", Double(t.faultSamples) / (Double(b - a) / 1e9), Format.duration(b - a)))
     }
-    if let c = cpuShare {
-      v.evidence.append(String(format: "on-CPU %.0f%% of one CPU over the capture (sum of cpu-clock periods)", c * 100))
+    if let c = sampleShare {
+      v.evidence.append(
+        String(
+          format: "on-CPU %.0f%% of one CPU: %d of the %d samples taken on %d CPU%@ (clock event, every CPU sampled alike)",
+          c * 100, t.samples, tracker.totalSamples, tracker.samplesPerCPU.count, tracker.samplesPerCPU.count == 1 ? "" : "s"))
+    }
+    if let c = periodShare {
+      v.evidence.append(String(format: "sum of its sample periods = %.0f%% of the capture window", c * 100))
     }
     guard v.episodes.isEmpty else { return }  // a trace of the same thread decides; samples only add
     if t.faultSamples < thresholds.minFaultSamples {
@@ -71,6 +88,18 @@ extension FaultLoopDetector {
       v.caveats.append("a soft-lockup/RCU-stall report caught it running in the fault path")
       return
     }
+    let pasted = faultShots.filter { $0.source == .perfReport }
+    if !pasted.isEmpty {
+      let claims = tracker.reportedFacts[t.tid] ?? []
+      for c in claims where c.hasPrefix("cpu-usage=") {
+        v.evidence.append("the report states CPU usage \(c.dropFirst(10)) (the reporter's statement, not a measurement)")
+      }
+      v.caveats.append(
+        "evidence available: \(pasted.count == 1 ? "one sampled stack" : "\(pasted.count) sampled stacks") pasted from perf report"
+          + (claims.isEmpty ? "" : " plus the CPU use stated in the text")
+          + "; weaker than a trace or a series of samples, which would show the loop repeating")
+    }
+    if PseudoTid.isPseudo(t.tid) { v.caveats.append("the text names no tid for this thread: tid \(t.tid) is a placeholder") }
     let running = faultShots.filter { $0.source == .runningBacktrace || $0.source == .perfReport || $0.state == .running }
     let sleeping = faultShots.filter { $0.state == .sleeping || $0.state == .uninterruptible }
     if let busy, busy >= thresholds.minBusyShare {
