@@ -41,7 +41,8 @@ struct EventLine {
       if token.count > 1, token[token.count - 1] == UInt8(ascii: ":"),
         let v = token.parseDecimal(from: 0, scaleDigits: 9), v.end == token.count - 1
       {
-        ts = v.value
+        // `secs.usecs` with the default clocks; a raw integer (counter, x86-tsc) is kept as is.
+        ts = token.firstIndex(of: UInt8(ascii: ".")) == nil ? token.parseUnsigned(from: 0)?.value : v.value
         i = line.skipSpaces(from: end)
         break
       }
