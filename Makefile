@@ -1,7 +1,7 @@
 SHELL := /bin/bash
 # iou-analyze — build, test, demo, bench, lab. Every target installs what it needs first.
 SWIFT ?= swift
-APT_PACKAGES := pkg-config zlib1g-dev libzstd-dev
+APT_PACKAGES := pkg-config zlib1g-dev libzstd-dev libtracecmd-dev libtracefs-dev libtraceevent-dev
 BIN := .build/release/iou-analyze
 
 .PHONY: all deps build demo test bench lab clean

@@ -17,13 +17,16 @@ let package = Package(
     .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
     .systemLibrary(name: "CZstd", pkgConfig: "libzstd", providers: [.apt(["libzstd-dev"])]),
     .target(name: "TraceParse", dependencies: ["CZlib", "CZstd"], swiftSettings: fast),
+    .systemLibrary(name: "CTraceCmd", pkgConfig: "libtracecmd", providers: [.apt(["libtracecmd-dev"])]),
+    .target(name: "TraceDat", dependencies: ["TraceParse", "CTraceCmd"]),
     .target(name: "TraceAnalysis", dependencies: ["TraceParse"], swiftSettings: fast),
     .target(name: "TraceReport", dependencies: ["TraceAnalysis"]),
     .executableTarget(
-      name: "iou-analyze", dependencies: ["TraceParse", "TraceAnalysis", "TraceReport"]),
+      name: "iou-analyze", dependencies: ["TraceParse", "TraceAnalysis", "TraceReport", "TraceDat"]),
     .testTarget(name: "TraceParseTests", dependencies: ["TraceParse", "CZlib", "CZstd"]),
     .testTarget(name: "TraceAnalysisTests", dependencies: ["TraceAnalysis"]),
     .testTarget(name: "TraceReportTests", dependencies: ["TraceReport"]),
+    .testTarget(name: "TraceDatTests", dependencies: ["TraceDat", "TraceAnalysis"]),
     .testTarget(name: "IOUAnalyzeCLITests", dependencies: ["iou-analyze"]),
   ],
   swiftLanguageModes: [.v6]

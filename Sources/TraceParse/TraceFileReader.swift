@@ -14,6 +14,20 @@ public struct TraceReadResult: Sendable {
   public var isCutWindow: Bool
   /// Problems found, summarised.
   public var diagnostics: [Diagnostic]
+
+  /// A result (for readers outside this module, such as the trace.dat decoder).
+  public init(
+    format: TraceFormat, lines: Int, bytes: Int64, recognisedLines: Int, unrecognisedLines: Int, isCutWindow: Bool,
+    diagnostics: [Diagnostic]
+  ) {
+    self.format = format
+    self.lines = lines
+    self.bytes = bytes
+    self.recognisedLines = recognisedLines
+    self.unrecognisedLines = unrecognisedLines
+    self.isCutWindow = isCutWindow
+    self.diagnostics = diagnostics
+  }
 }
 
 /// Reads one input end to end: opens it (decompressing), sniffs the format from the first lines
@@ -26,6 +40,8 @@ public struct TraceFileReader {
   public var forcedFormat: TraceFormat?
   /// Longest line accepted; longer lines are skipped with a warning.
   public var maxLineLength = 1 << 22
+  /// Reads binary `trace.dat` files (from the TraceDat module); without it they are refused with advice.
+  public var traceDat: (any TraceDatDecoding)?
 
   /// Creates a reader that interns into `symbols`.
   public init(symbols: SymbolTable, forcedFormat: TraceFormat? = nil) {
@@ -45,13 +61,13 @@ public struct TraceFileReader {
     } catch let e as ByteSourceError {
       throw TraceInputError(file: name, line: 0, kind: "open", e.message)
     }
-    return try read(source: source, displayName: name, into: &sink)
+    return try read(source: source, displayName: name, sourcePath: path == "-" ? nil : path, into: &sink)
   }
 
   /// Reads an already open source.
-  public func read<S: TraceRecordSink>(source: ByteSource, displayName name: String, into sink: inout S) throws
-    -> TraceReadResult
-  {
+  public func read<S: TraceRecordSink>(
+    source: ByteSource, displayName name: String, sourcePath: String? = nil, into sink: inout S
+  ) throws -> TraceReadResult {
     var log = DiagnosticLog(file: name)
     var sniffer = FormatSniffer()
     var held: [(bytes: [UInt8], number: Int)] = []
@@ -98,9 +114,12 @@ public struct TraceFileReader {
       throw TraceInputError(file: name, line: 0, kind: "broken-stream", e.message)
     }
     if sniffer.format == .traceDat && parser == nil {
-      throw TraceInputError(
-        file: name, line: 0, kind: "trace-dat",
-        "this is a trace-cmd trace.dat file; read it with `trace-cmd report` and analyse the text (direct trace.dat input is not built yet)")
+      guard let traceDat, let path = sourcePath else {
+        throw TraceInputError(
+          file: name, line: 0, kind: "trace-dat",
+          "this is a trace-cmd trace.dat file: give its path to iou-analyze, or read it with `trace-cmd report` and analyse the text")
+      }
+      return try traceDat.read(path: path, displayName: name, symbols: symbols, into: &sink)
     }
     if parser == nil { try decide() }
     parser!.finish(into: &sink, log: &log)

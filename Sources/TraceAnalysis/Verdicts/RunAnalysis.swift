@@ -11,6 +11,8 @@ public struct AnalysisOptions: Sendable {
   public var rule = FaultLoopRule.userfaultfdRetry
   /// Only report these thread ids (all when empty).
   public var threads: Set<Int32> = []
+  /// Decoder for binary trace.dat input (the CLI provides libtracecmd's).
+  public var traceDat: (any TraceDatDecoding)?
 
   /// Defaults.
   public init() {}
@@ -70,6 +72,7 @@ public enum RunAnalyzer {
     let tracker = ThreadTracker(symbols: symbols, rule: options.rule, thresholds: options.thresholds)
     var reader = TraceFileReader(symbols: symbols, forcedFormat: options.format)
     reader.maxLineLength = 1 << 22
+    reader.traceDat = options.traceDat
     var sink = tracker
     let display = path == "-" ? "<stdin>" : path
     let read = try reader.read(path: path, displayName: display, into: &sink)

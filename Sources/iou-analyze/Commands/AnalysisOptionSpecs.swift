@@ -1,5 +1,6 @@
 import Foundation
 import TraceAnalysis
+import TraceDat
 import TraceParse
 
 /// Options shared by `analyze` and `compare`: input format and detector thresholds.
@@ -15,6 +16,7 @@ enum AnalysisOptionSpecs {
 
   static func make(_ p: ParsedArguments, _ spec: CommandSpec) throws -> AnalysisOptions {
     var o = AnalysisOptions()
+    o.traceDat = TraceDatDecoder()
     if let f = p.value("format") {
       guard let format = TraceFormat(rawValue: f) else {
         throw UsageError(message: "The value '\(f)' is invalid for '--format': expected one of \(TraceFormat.names).", spec: spec)
