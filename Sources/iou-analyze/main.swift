@@ -7,6 +7,9 @@ let version = "0.1.0"
 let commands: [(spec: CommandSpec, run: (ParsedArguments, ConsoleIO) throws -> Int32)] = [
   (AnalyzeCommand.spec, AnalyzeCommand.run),
   (CompareCommand.spec, CompareCommand.run),
+  (CollapseCommand.spec, CollapseCommand.run),
+  (CaptureCommand.spec, CaptureCommand.run),
+  (WatchCommand.spec, WatchCommand.run),
 ]
 
 let topHelp = """

@@ -1,0 +1,51 @@
+import TraceParse
+
+/// What a thread is doing right now, for live displays (computed without closing any phase).
+public struct LiveThreadStatus: Sendable {
+  public var tid: Int32
+  public var comm: String
+  /// Scheduler state from the last sched_switch (`R` when on CPU or unknown).
+  public var state: String
+  /// The verdict so far: SPINNING once the current run of retries is long enough.
+  public var verdict: Verdict
+  /// Retry calls seen in total.
+  public var faultCalls: Int
+  /// Start of the current state (ns), when known.
+  public var since: Int64?
+}
+
+extension ThreadTracker {
+  /// Threads in the fault path and io workers, as they are now.
+  public func liveStatus() -> [LiveThreadStatus] {
+    threads.values.filter { $0.tid > 0 }.compactMap { t -> LiveThreadStatus? in
+      let comm = symbols.name(t.comm)
+      guard t.totalCalls > 0 || t.openCall != nil || roles.isWorker(comm) else { return nil }
+      var verdict = Verdict.notInFault
+      var since: Int64?
+      if let r = t.run, r.count >= thresholds.minRetries {
+        verdict = .spinning
+        since = r.firstStart
+      } else if let call = t.openCall, t.switchedOutState?.isBlocked == true {
+        verdict = .sleeping
+        since = call.start
+      } else if t.openCall != nil || t.run != nil {
+        verdict = .inconclusive
+        since = t.openCall?.start ?? t.run?.firstStart
+      } else if let e = t.episodes.last {
+        verdict = e.verdict
+        since = e.start
+      }
+      return LiveThreadStatus(
+        tid: t.tid, comm: comm, state: t.switchedOutState?.letter ?? "R", verdict: verdict,
+        faultCalls: t.totalCalls + (t.openCall == nil ? 0 : 1), since: since)
+    }.sorted { $0.tid < $1.tid }
+  }
+
+  /// Threads whose current run of back-to-back retries already proves a loop.
+  public var spinningThreads: [Int32] {
+    threads.values.filter { ($0.run?.count ?? 0) >= thresholds.minRetries }.map(\.tid).sorted()
+  }
+
+  /// The last timestamp seen (ns).
+  public var latestTimestamp: Int64? { lastTimestamp }
+}

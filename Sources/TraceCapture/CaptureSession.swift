@@ -1,0 +1,155 @@
+import Foundation
+import TraceAnalysis
+import TraceParse
+
+/// What to capture.
+public struct CaptureOptions: Sendable {
+  /// Threads by comm glob (`iou-wrk-*`).
+  public var commPattern: String?
+  /// Threads by pid/tid.
+  public var pids: [Int32] = []
+  /// Functions to graph (set_graph_function): the fault path by default.
+  public var graphFunctions = ["handle_userfault"]
+  /// Longest capture in seconds.
+  public var duration: Double = 10
+  /// Stop as soon as a thread is proven to spin.
+  public var untilVerdict = false
+  /// Where the scenario folder goes.
+  public var outDir: String
+  /// A tracefs root to use instead of the mounted one.
+  public var tracefsRoot: String?
+  /// Per-CPU ring buffer size in KiB.
+  public var bufferKB = 16384
+  /// /proc sampling interval in seconds.
+  public var sampleInterval: Double = 1
+  /// Detector options.
+  public var analysis = AnalysisOptions()
+
+  public init(outDir: String) { self.outDir = outDir }
+}
+
+/// A live capture: our own tracefs instance with function_graph on the fault path, sched events and
+/// /proc sampling, streamed through the same parser and tracker as saved files, saved as a scenario
+/// folder, and the instance removed on every way out.
+public final class CaptureSession {
+  public let options: CaptureOptions
+  /// Called once tracing is on.
+  public var onStart: (() -> Void)?
+  /// Called about once a second with the live state (for `watch`).
+  public var onRefresh: ((_ status: [LiveThreadStatus], _ cpuShare: [Int32: Double]) -> Void)?
+
+  public init(options: CaptureOptions) { self.options = options }
+
+  /// Runs the capture and returns the analysis of the saved folder.
+  public func run() throws -> RunAnalysis {
+    guard geteuid() == 0 else {
+      throw CaptureError("capture needs root: tracefs and /proc/PID/stack are root-only (run it with sudo)")
+    }
+    let root = try TracefsMount.locate(override: options.tracefsRoot)
+    try checkTraceable(root)
+    var targets = ThreadSelector.select(commPattern: options.commPattern, pids: options.pids)
+    if (options.commPattern != nil || !options.pids.isEmpty) && targets.isEmpty {
+      throw CaptureError(
+        "no running thread matches \(options.commPattern.map { "--comm '\($0)'" } ?? "the given --pid") (is the workload running?)")
+    }
+    // Sample the owners of io workers too: the exiting task's D state is half the evidence.
+    let owners = Set(ThreadSelector.owners(of: targets))
+    targets += ThreadSelector.select(commPattern: nil, pids: Array(owners)).filter { t in owners.contains(t.tid) }
+    try FileManager.default.createDirectory(atPath: options.outDir, withIntermediateDirectories: true)
+    let traceFile = options.outDir + "/fgraph_proc.txt"
+    guard FileManager.default.createFile(atPath: traceFile, contents: nil) else { throw CaptureError("cannot create \(traceFile)") }
+    guard let tee = FileHandle(forWritingAtPath: traceFile) else { throw CaptureError("cannot write \(traceFile)") }
+    defer { try? tee.close() }
+
+    stopRequested.store(false, ordering: .relaxed)
+    installStopHandlers()
+    let started = Date()
+    let instance = try TracefsInstance(root: root, name: "iou-analyze-\(getpid())")
+    defer { instance.destroy() }
+    try instance.write("buffer_size_kb", String(options.bufferKB))
+    try instance.write("set_graph_function", options.graphFunctions.joined(separator: " "))
+    if !targets.isEmpty {
+      try instance.write("set_ftrace_pid", targets.map { String($0.tid) }.joined(separator: " "))
+    }
+    try instance.write("current_tracer", "function_graph")
+    for option in ["funcgraph-proc", "funcgraph-abstime"] { try instance.write("trace_options", option) }
+    for event in ["sched_switch", "sched_wakeup", "sched_process_exit"] { try instance.enableEvent("sched", event) }
+    try instance.traceOn()
+    onStart?()
+
+    let sampler = ProcSampler()
+    sampler.sample(targets)
+    var lastSample = Date()
+    var lastRefresh = Date()
+    let symbols = SymbolTable()
+    let tracker = ThreadTracker(symbols: symbols, rule: options.analysis.rule, thresholds: options.analysis.thresholds)
+    let source = try TracePipeSource(
+      path: instance.path("trace_pipe"), tee: tee, deadline: started.addingTimeInterval(options.duration)
+    ) { [self] in
+      let now = Date()
+      if now.timeIntervalSince(lastSample) >= options.sampleInterval {
+        sampler.sample(targets)
+        lastSample = now
+      }
+      if options.untilVerdict, !tracker.spinningThreads.isEmpty {
+        stopRequested.store(true, ordering: .relaxed)
+      }
+      if let onRefresh, now.timeIntervalSince(lastRefresh) >= 1 {
+        onRefresh(tracker.liveStatus(), sampler.share)
+        lastRefresh = now
+      }
+    }
+    var sink = tracker
+    var reader = TraceFileReader(symbols: symbols, forcedFormat: .ftrace)
+    reader.maxLineLength = 1 << 22
+    do {
+      _ = try reader.read(source: source, displayName: "trace_pipe", into: &sink)
+    } catch let e as TraceInputError where e.diagnostic.kind == "not-a-trace" {
+      // Nothing was traced (no fault happened in the window): the saved folder still tells so.
+      _ = e
+    }
+    sampler.sample(targets)
+    instance.destroy()
+    try sampler.text.write(toFile: options.outDir + "/stacks.txt", atomically: true, encoding: .utf8)
+    try metadata(root: root, targets: targets, started: started, bytes: source.bytesRead)
+      .write(toFile: options.outDir + "/capture.json", atomically: true, encoding: .utf8)
+    try? tee.synchronize()
+    return try RunAnalyzer.analyze(options.outDir, options: options.analysis)
+  }
+
+  /// Refuses functions the kernel cannot trace, before touching anything.
+  private func checkTraceable(_ root: String) throws {
+    guard let text = try? String(contentsOfFile: root + "/available_filter_functions", encoding: .utf8) else {
+      throw CaptureError("cannot read \(root)/available_filter_functions: is this kernel built with CONFIG_DYNAMIC_FTRACE?")
+    }
+    var available = Set<Substring>()
+    for line in text.split(separator: "\n") { available.insert(line.split(separator: " ").first ?? line) }
+    for f in options.graphFunctions where !available.contains(Substring(f)) {
+      throw CaptureError("\(f) cannot be traced: it is not in \(root)/available_filter_functions (inlined, notrace, or not in this kernel)")
+    }
+  }
+
+  private func metadata(root: String, targets: [SystemThread], started: Date, bytes: Int64) throws -> String {
+    var u = utsname()
+    uname(&u)
+    let release = withUnsafeBytes(of: &u.release) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
+    let meta: [String: Any] = [
+      "tool": "iou-analyze capture",
+      "commandLine": CommandLine.arguments,
+      "kernel": release,
+      "tracefs": root,
+      "tracer": "function_graph",
+      "setGraphFunction": options.graphFunctions,
+      "targets": targets.map { ["pid": $0.pid, "tid": $0.tid, "comm": $0.comm] },
+      "events": ["sched/sched_switch", "sched/sched_wakeup", "sched/sched_process_exit"],
+      "traceOptions": ["funcgraph-proc", "funcgraph-abstime"],
+      "bufferSizeKB": options.bufferKB,
+      "started": ISO8601DateFormatter().string(from: started),
+      "seconds": Date().timeIntervalSince(started),
+      "bytesRead": bytes,
+      "stoppedBySignal": stopSignal.load(ordering: .relaxed),
+    ]
+    let data = try JSONSerialization.data(withJSONObject: meta, options: [.prettyPrinted, .sortedKeys])
+    return String(decoding: data, as: UTF8.self) + "\n"
+  }
+}

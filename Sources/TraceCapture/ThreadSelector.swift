@@ -1,0 +1,35 @@
+import Foundation
+
+/// A thread of the running system, from /proc.
+public struct SystemThread: Sendable, Hashable {
+  public var pid: Int32
+  public var tid: Int32
+  public var comm: String
+}
+
+/// Finds the threads a capture targets: by comm glob (`iou-wrk-*`) or by pid (all its threads).
+public enum ThreadSelector {
+  /// Every thread whose comm matches `pattern` (fnmatch glob), or that belongs to one of `pids`.
+  public static func select(commPattern: String?, pids: [Int32], procRoot: String = "/proc") -> [SystemThread] {
+    var out: [SystemThread] = []
+    let fm = FileManager.default
+    let processes = (try? fm.contentsOfDirectory(atPath: procRoot))?.compactMap { Int32($0) } ?? []
+    for pid in processes {
+      let tasks = (try? fm.contentsOfDirectory(atPath: "\(procRoot)/\(pid)/task"))?.compactMap { Int32($0) } ?? []
+      for tid in tasks {
+        guard let comm = try? String(contentsOfFile: "\(procRoot)/\(pid)/task/\(tid)/comm", encoding: .utf8) else { continue }
+        let name = comm.trimmingCharacters(in: .newlines)
+        let byComm = commPattern.map { fnmatch($0, name, 0) == 0 } ?? false
+        if byComm || pids.contains(pid) || pids.contains(tid) {
+          out.append(SystemThread(pid: pid, tid: tid, comm: name))
+        }
+      }
+    }
+    return out.sorted { $0.tid < $1.tid }
+  }
+
+  /// The owner of an io worker: `iou-wrk-<tid>` names the task that created its io-wq.
+  public static func owners(of threads: [SystemThread]) -> [Int32] {
+    threads.compactMap { t in t.comm.hasPrefix("iou-wrk-") ? Int32(t.comm.dropFirst(8)) : nil }
+  }
+}
