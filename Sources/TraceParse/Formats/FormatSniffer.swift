@@ -101,12 +101,11 @@ public struct FormatSniffer {
     return t.firstIndex(of: UInt8(ascii: "|")) == nil && !t.matches("[")
   }
 
-  static func looksLikeKernelLog(_ t: ByteSpan) -> Bool {
-    if t.matches("["), let close = t.firstIndex(of: UInt8(ascii: "]")), close < 20,
-      t.slice(1, close).trimmed().parseDecimal(from: 0, scaleDigits: 6) != nil
-    {
-      return true
-    }
+  static func looksLikeKernelLog(_ line: ByteSpan) -> Bool {
+    // `[   29.181810] …`, `<4>[…] …`, `Nov 25 17:00:01 host kernel: …` (KernelLogParser.message).
+    let (message, timestamp) = KernelLogParser.message(line)
+    if timestamp != nil { return true }
+    let t = message.trimmed()
     return t.matches("INFO: task ") || t.matches("Call Trace:") || t.matches("<TASK>") || t.matches("task:")
       || t.matches("NMI backtrace") || t.matches("sysrq:") || t.matches("watchdog: BUG: soft lockup")
   }

@@ -59,15 +59,22 @@ public struct PerfScriptParser: LineParser {
       recognisedLines += 1
       return
     }
+    if first == 2, lastWasFrame, line[0] == 0x20, line[1] == 0x20 {
+      // `-F+srcline`: `  file.c:123` or `  libc.so.6[27b25]` after a frame ("\n  %s").
+      recognisedLines += 1
+      lastWasFrame = false
+      return
+    }
+    // Frames start with a tab (`\t%16llx`) or, without the ip column, one space; a header
+    // with a right-aligned comm (`%16s`, no call chain) starts with spaces too: try it first.
+    if first > 0, line[0] == 0x20, parseHeader(line, from: first, number: number, into: &sink) {
+      recognisedLines += 1
+      lastWasFrame = false
+      return
+    }
     if first > 0, open, parseFrame(line, first: first) {
       recognisedLines += 1
       lastWasFrame = true
-      return
-    }
-    if first > 0, lastWasFrame, first >= 2, line[0] == 0x20, line[1] == 0x20 {
-      // `-F+srcline`: `  file.c:123` or `  libc.so.6[27b25]` after a frame.
-      recognisedLines += 1
-      lastWasFrame = false
       return
     }
     lastWasFrame = false
