@@ -1,0 +1,113 @@
+import Foundation
+import Testing
+
+@testable import TraceAnalysis
+
+/// Verdicts from sampled and snapshot input (perf script, /proc stacks, dmesg, the seed report) on the
+/// real captures; expected results from fixtures/shared-traces/CAPTURE-NOTES.md and the seed.
+@Suite struct SampledVerdictTests {
+  static func file(_ dir: String, _ name: String) -> String { (dir as NSString).appendingPathComponent(name) }
+  static let seed = Fixtures.path("seed/000_dd79d7cdb8de7c93.txt")
+
+  @Test(arguments: [
+    ("perf.txt", "perf-script"), ("stacks.txt", "proc-stack"), ("sysrq.txt", "dmesg"), ("dmesg_hung.txt", "dmesg"),
+  ])
+  func everyVanillaFileIsSniffedRight(_ name: String, _ format: String) throws {
+    let run = try analyze(Self.file(Fixtures.vanillaDir, name))
+    #expect(run.files.first?.format == format)
+  }
+
+  @Test func seedIsSniffedAsAPastedReport() throws {
+    #expect(try analyze(Self.seed).files.first?.format == "report")
+  }
+
+  @Test(arguments: ["perf.txt", "stacks.txt", "sysrq.txt"])
+  func vanillaWorkerSpinsInEverySampledCapture(_ name: String) throws {
+    let run = try analyze(Self.file(Fixtures.vanillaDir, name))
+    #expect(run.verdict == .spinning && run.exitCode == 1)
+    let w = try #require(run.thread(93))
+    #expect(w.comm == "iou-wrk-92" && w.isWorker && w.ownerTid == 92 && w.verdict == .spinning)
+    #expect(!w.evidence.isEmpty)
+    #expect(run.threads(in: .spinning).count == 1)
+  }
+
+  @Test func perfSamplesGiveTheShareAndTheStack() throws {
+    let w = try #require(try analyze(Self.file(Fixtures.vanillaDir, "perf.txt")).thread(93))
+    #expect(w.evidence.contains { $0.hasPrefix("142 of 142 samples of this thread are in the fault path (100%), 85 of them inside the retry function") })
+    #expect(w.evidence.contains { $0.hasPrefix("on-CPU 100% of one CPU: 142 of the 283 samples taken on 2 CPUs") })
+    #expect(w.cpuShare == 1)
+    #expect(w.loopStack.first == "ret_from_fork_asm" && w.loopStack.last == "handle_userfault")
+    #expect(w.loopStack.contains("fault_in_readable") && w.loopStack.contains("io_wq_submit_work"))
+  }
+
+  @Test func procStatGrowthAndTheExitingTaskInD() throws {
+    let run = try analyze(Self.file(Fixtures.vanillaDir, "stacks.txt"))
+    let w = try #require(run.thread(93))
+    #expect(w.evidence.contains { $0.hasPrefix("/proc stat: utime+stime 396 → 615 ticks over 2.21 s = 99% of a CPU, state R") })
+    #expect(w.evidence.contains { $0.contains("task 92 (uffd_iou) is blocked in D waiting for io workers to exit (io_wq_put_and_exit)") })
+    #expect(w.caveats.contains { $0.hasPrefix("weaker evidence than a trace") })
+    let b = try #require(run.files[0].blockedTasks.first { $0.tid == 92 })
+    #expect(b.waitsForWorkers && b.workers == [93] && b.stack.first == "io_wq_put_and_exit")
+    #expect(run.thread(91) == nil)  // the main thread in futex is neither a worker nor in the fault path
+  }
+
+  @Test func sysrqCatchesTheWorkerInTheArchFaultLoop() throws {
+    let run = try analyze(Self.file(Fixtures.vanillaDir, "sysrq.txt"))
+    let w = try #require(run.thread(93))
+    #expect(w.evidence.first?.contains("NMI backtrace (sysrq l) at line 27: state R, in lock_mm_and_find_vma ← exc_page_fault ← asm_exc_page_fault ← fault_in_readable") == true)
+    let b = try #require(run.files[0].blockedTasks.first)
+    #expect(b.tid == 92 && b.waitsForWorkers && b.stack.contains("io_wq_put_and_exit"))
+  }
+
+  @Test func hungTaskAloneIsInconclusive() throws {
+    let run = try analyze(Self.file(Fixtures.vanillaDir, "dmesg_hung.txt"))
+    #expect(run.verdict == .inconclusive && run.exitCode == 3)
+    #expect(run.reasons.contains { $0.contains("task 92 (uffd_iou) is blocked waiting for its io workers") && $0.contains("no worker is in the capture") })
+    let b = try #require(run.files[0].blockedTasks.first)
+    #expect(b.reportedHung && b.waitsForWorkers)
+  }
+
+  @Test(arguments: ["perf.txt", "stacks.txt", "sysrq.txt"])
+  func noSpinAfterTheFix(_ name: String) throws {
+    let run = try analyze(Self.file(Fixtures.fixDir, name))
+    #expect(run.exitCode == 0 && run.threads(in: .spinning).isEmpty && run.threads(in: .inconclusive).isEmpty)
+  }
+
+  @Test func ordinaryPageFaultsOfOtherTasksAreNotTheLoop() throws {
+    // perf and sleep take ordinary (not userfaultfd) page faults in the fix capture.
+    let run = try analyze(Self.file(Fixtures.fixDir, "perf.txt"))
+    #expect(run.files[0].threads.isEmpty)
+  }
+
+  @Test func fixFolderSkipsTheEmptyHungTaskLog() throws {
+    let run = try analyze(Fixtures.fixDir)
+    let empty = try #require(run.files.first { $0.file.hasSuffix("dmesg_hung.txt") })
+    #expect(empty.skipped != nil)
+    #expect(run.exitCode == 0)
+  }
+
+  @Test func seedReportsTheWorkerSpinningAndSaysTheEvidenceIsWeak() throws {
+    let run = try analyze(Self.seed)
+    #expect(run.verdict == .spinning && run.exitCode == 1)
+    let w = try #require(run.files[0].threads.first)
+    #expect(w.comm == "iou-wrk-44588" && w.ownerTid == 44588 && w.verdict == .spinning)
+    #expect(w.evidence.contains { $0.contains("the report states CPU usage 100%") })
+    #expect(w.caveats.contains { $0.hasPrefix("evidence available: one sampled stack pasted from perf report plus the CPU use stated in the text") })
+    #expect(w.loopStack.last == "io_wq_worker_sleeping" && w.loopStack.contains("handle_userfault"))
+    let b = try #require(run.files[0].blockedTasks.first)
+    #expect(b.waitsForWorkers && b.stack.first == "io_wq_put_and_exit")
+    #expect(b.evidence.contains { $0.contains("state D") })
+  }
+
+  @Test func foldersAndComparisonAcrossInputKinds() throws {
+    #expect(try analyze(Fixtures.vanillaDir).verdict == .spinning)
+    let confirmed = Comparison.compare(before: try analyze(Fixtures.vanillaDir), after: try analyze(Fixtures.fixDir))
+    #expect(confirmed.verdict == .confirmed)
+    // Sampled captures alone: the perf capture before, and the one after the fix (no worker at all).
+    let sampled = Comparison.compare(
+      before: try analyze(Self.file(Fixtures.vanillaDir, "perf.txt")), after: try analyze(Self.file(Fixtures.fixDir, "perf.txt")))
+    #expect(sampled.verdict == .inconclusive)  // after shows no thread in the fault path: nothing proves the fix
+    let same = Comparison.compare(before: try analyze(Fixtures.vanillaDir), after: try analyze(Fixtures.vanillaDir))
+    #expect(same.verdict == .notConfirmed)
+  }
+}
