@@ -55,13 +55,32 @@ repro_args() {
     esac
 }
 
+# recut_perf FILE LIMIT: keep the repo small - a shorter prefix of the same `perf script` output,
+# again cut at a blank line between samples, with the `# cut:` line saying so
+recut_perf() {
+    local f=$1 limit=$2
+    [ -f "$f" ] || return 0
+    [ "$(wc -l < "$f")" -gt "$limit" ] || return 0
+    local first=1 total keep
+    total=$(wc -l < "$f")
+    if sed -n 1p "$f" | grep -q '^# cut:'; then
+        first=2
+        total=$(sed -n '1s/.*output (\([0-9]*\) lines).*/\1/p' "$f")
+    fi
+    keep=$(sed -n "${first},$((first + limit - 2))p" "$f" | grep -n '^$' | tail -n 1 | cut -d: -f1)
+    { echo "# cut: one contiguous window = first $keep lines (complete samples, cut at a blank line) of the \`perf script\` output ($total lines); nothing spliced"
+      sed -n "${first},$((first + keep - 1))p" "$f"; } > "$f.tmp"
+    mv "$f.tmp" "$f"
+}
+
 # write fixtures/lab/<k>/<s>/ from the raw guest output
 collect() {
     local k=$1 s=$2 raw=$RAW/$1/$2 dst=$FIXTURES/$1/$2
     rm -rf "$dst"; mkdir -p "$dst"
     for f in fgraph_proc.txt perf.txt stacks.txt dmesg_hung.txt sysrq.txt; do
-        [ -f "$raw/$f" ] && cp "$raw/$f" "$dst/"
+        if [ -f "$raw/$f" ]; then cp "$raw/$f" "$dst/"; fi
     done
+    recut_perf "$dst/perf.txt" "${LAB_FIXTURE_PERF_LINES:-500}"
     local ver="$LAB_CACHE/kernels/$k/version.txt"
     local args; args=$(repro_args "$s")
     {
