@@ -53,7 +53,7 @@ public struct FoldOptions: Sendable {
 ///
 /// Parsing is on bytes: frame lines are looked up by their bytes in a cache, stacks are
 /// sequences of interned frame ids summed in a hash table; strings are built only for the output.
-public final class PerfScriptFolder {
+public struct PerfScriptFolder {
   private let options: FoldOptions
   private let kernelTag: [UInt8] = Array("_[k]".utf8)
 
@@ -71,6 +71,7 @@ public final class PerfScriptFolder {
   private var pnameIsJava = false
   private var period: Int64 = 1
   private var stack: [UInt32] = []  // innermost first
+  private var scratch: [UInt8] = []
   private var filter: [UInt8]
   private var filterDefaulted = false
   private var warnedFilter = false
@@ -99,7 +100,7 @@ public final class PerfScriptFolder {
   // MARK: - reading
 
   /// Reads every line of `source` (Perl's `<>`: a final line without newline counts too).
-  public func consume(_ source: ByteSource) throws {
+  public mutating func consume(_ source: ByteSource) throws {
     let chunk = 1 << 22
     var capacity = chunk
     var buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: capacity, alignment: 64)
@@ -142,7 +143,7 @@ public final class PerfScriptFolder {
   }
 
   /// One line without its newline.
-  @inline(__always) public func line(_ l: ByteSpan) {
+  @inline(__always) public mutating func line(_ l: ByteSpan) {
     lineCount += 1
     if l.count == 0 {
       endOfSample()
@@ -154,7 +155,7 @@ public final class PerfScriptFolder {
     frame(l)
   }
 
-  private func endOfSample() {
+  private mutating func endOfSample() {
     guard let p = pname else { return }
     stack.append(p)
     stacks.add(stack, reversed: true, weight: period)
@@ -166,7 +167,7 @@ public final class PerfScriptFolder {
 
   /// `^(\S.+?)\s+(\d+)\/*(\d+)*\s+` with the event/period rule; returns false when the line is
   /// not a header (it may still be a frame line).
-  private func header(_ l: ByteSpan) -> Bool {
+  private mutating func header(_ l: ByteSpan) -> Bool {
     let n = l.count
     var e = 2
     var commEnd = -1
@@ -256,8 +257,7 @@ public final class PerfScriptFolder {
       pidS = .empty
       pidUnknown = true
     }
-    var scratch = [UInt8]()
-    scratch.reserveCapacity(commEnd + 24)
+    scratch.removeAll(keepingCapacity: true)
     for i in 0..<commEnd { scratch.append(l[i] == 0x20 ? UInt8(ascii: "_") : l[i]) }
     if options.includeTid || options.includePid {
       scratch.append(UInt8(ascii: "-"))
@@ -282,7 +282,7 @@ public final class PerfScriptFolder {
 
   // MARK: - frame lines
 
-  private func frame(_ l: ByteSpan) {
+  private mutating func frame(_ l: ByteSpan) {
     var a = 0
     while a < l.count, Self.isSpace(l[a]) { a += 1 }
     let key = l.suffix(from: a)
@@ -306,7 +306,7 @@ public final class PerfScriptFolder {
   }
 
   /// Applies the frame-line rule to `t` (the line from its first non-blank).
-  private func resolveFrameLine(_ t: ByteSpan) -> LineResult {
+  private mutating func resolveFrameLine(_ t: ByteSpan) -> LineResult {
     // `^\s*(\w+)\s*(.+) \((.*)\)`
     let n = t.count
     var w = 0

@@ -73,7 +73,7 @@ enum CollapseCommand {
     }
     let out = StdoutWriter()
     if format == .perfScript {
-      let folder = PerfScriptFolder(options: options)
+      var folder = PerfScriptFolder(options: options)
       do {
         try folder.consume(source)
       } catch let e as ByteSourceError {
