@@ -26,7 +26,7 @@ import Testing
     }
   }
 
-  @Test func stdinAndGzipGiveTheSameBytes() throws {
+  @Test func stdinGivesTheSameBytes() throws {
     let input = Self.inputs["vanilla-6.12.117-threadexit"]!
     let r = try CLI.run(["collapse", "--all", "-"], stdin: FileManager.default.contents(atPath: input))
     #expect(r.stdout == Self.expected("vanilla-6.12.117-threadexit", "all"))
