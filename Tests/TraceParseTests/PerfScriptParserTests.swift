@@ -107,6 +107,23 @@ import Testing
     #expect(s.first?.frames == ["some_method_name", "inlined_helper", "__libc_start_main", "main"])
   }
 
+  @Test func fieldSubsetsWithoutTimeOrCPU() throws {
+    // `perf script -F comm,tid,event,ip,sym,dso` and `-F comm,pid,tid,cpu,period,event,ip,sym`.
+    let p = Self.text([
+      "iou-wrk-92    93 cpu-clock: ",
+      "\tffffffff8118baf1 handle_userfault+0xf3 ([kernel.kallsyms])",
+      "",
+      "iou-wrk-92    91/93 [000]    1001001 cpu-clock: ",
+      "\tffffffff8118baf1 handle_userfault+0xf3",
+      "",
+    ])
+    let (s, _, r) = try Self.samples(p)
+    #expect(r.unrecognisedLines == 0)
+    #expect(s.count == 2)
+    #expect(s[0].comm == "iou-wrk-92" && s[0].tid == 93 && s[0].ts == nil && s[0].period == nil && s[0].event == "cpu-clock")
+    #expect(s[1].tgid == 91 && s[1].tid == 93 && s[1].cpu == 0 && s[1].period == 1_001_001 && s[1].frames == ["handle_userfault"])
+  }
+
   @Test func perfRecordLinesAndLostEvents() throws {
     // `--show-task-events` / `--show-lost-events`: perf_event__fprintf after the sample start.
     let p = Self.text([

@@ -159,6 +159,30 @@ public struct PerfScriptParser: LineParser {
 
   // MARK: - header lines
 
+  /// For headers without a time column: the index of the last token before the period/event
+  /// (the tid or `[cpu]`) and the offset where the period/event part starts.
+  private static func untimedEvent(_ line: ByteSpan, _ tokens: [(start: Int, end: Int)]) -> (Int, Int)? {
+    guard tokens.count >= 3 else { return nil }
+    for i in 2..<tokens.count {
+      let t = line.slice(tokens[i].start, tokens[i].end)
+      guard t.count >= 2, t[t.count - 1] == UInt8(ascii: ":") else { continue }
+      // tokens[i-1] may be a period: then the tid/cpu is before it.
+      var j = i - 1
+      if line.slice(tokens[j].start, tokens[j].end).asUnsigned() != nil, j >= 2 {
+        let before = line.slice(tokens[j - 1].start, tokens[j - 1].end)
+        if before.matches("["), before.hasSuffix("]") || before.firstIndex(of: UInt8(ascii: "/")) != nil || before.asUnsigned() != nil {
+          j -= 1
+        }
+      }
+      let id = line.slice(tokens[j].start, tokens[j].end)
+      let isCPU = id.count >= 3 && id[0] == UInt8(ascii: "[") && id[id.count - 1] == UInt8(ascii: "]")
+      let isTid = id.asUnsigned() != nil || (id.firstIndex(of: UInt8(ascii: "/")).map { id.slice(0, $0).asUnsigned() != nil } ?? false)
+      guard (isCPU || isTid), j >= 1 else { return nil }
+      return (j, tokens[j].end)
+    }
+    return nil
+  }
+
   private mutating func parseHeader<S: TraceRecordSink>(
     _ line: ByteSpan, from first: Int, number: Int, into sink: inout S
   ) -> Bool {
@@ -178,9 +202,22 @@ public struct PerfScriptParser: LineParser {
       pos = tok.end
       if prevTokens.count > 64 { return false }
     }
-    guard let timeTok else { return false }
-    let timestamp = line.slice(timeTok.start, timeTok.end).parseDecimal(from: 0, scaleDigits: 9)!.value
-    var k = prevTokens.count - 1
+    let timestamp: Int64?
+    var k: Int
+    let afterTime: Int
+    if let timeTok {
+      timestamp = line.slice(timeTok.start, timeTok.end).parseDecimal(from: 0, scaleDigits: 9)!.value
+      k = prevTokens.count - 1
+      afterTime = timeTok.end
+    } else {
+      // `-F` without `time`: `comm tid [cpu] [period] event:`: the event is the first token ending
+      // in `:` after a tid (or `[cpu]`) token.
+      guard let (idx, tok) = Self.untimedEvent(line, prevTokens) else { return false }
+      timestamp = nil
+      k = idx
+      afterTime = tok
+    }
+    guard k >= 0 else { return false }
     var cpu: Int32 = -1
     let last = line.slice(prevTokens[k].start, prevTokens[k].end)
     if last.count >= 3, last[0] == UInt8(ascii: "["), last[last.count - 1] == UInt8(ascii: "]"),
@@ -204,7 +241,7 @@ public struct PerfScriptParser: LineParser {
     let comm = line.slice(prevTokens[0].start, prevTokens[k - 1].end)
 
     // After `time:`: optional period, the event name ending in `:`, optional payload.
-    var rest = line.suffix(from: timeTok.end).trimmed()
+    var rest = line.suffix(from: afterTime).trimmed()
     var period: Int64?
     if let tok = StackFrameText.nextToken(rest, from: 0), tok.end < rest.count,
       let n = rest.slice(tok.start, tok.end).asUnsigned()
