@@ -14,7 +14,7 @@ import sys
 from collections import Counter
 from pathlib import Path
 
-ENTRY = re.compile(r'^\s*([\d.]+) \|\s+\d+\)\s+(\S+?)-(\d+)\s+\|.*\|\s+handle_userfault\(\) \{')
+ENTRY = re.compile(r'^\s*([\d.]+) \|\s+\d+\)\s+(\S+?)-(\d+)\s+\|.*\|\s+handle_userfault\(\)(?: \{|;)')
 EVENT = re.compile(r'^\s*([\d.]+) \|\s+\d+\)\s+\S+\s+\|.*/\* (sched_\w+): (.*) \*/')
 
 
