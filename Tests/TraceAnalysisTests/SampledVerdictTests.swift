@@ -59,6 +59,15 @@ import Testing
     #expect(b.tid == 92 && b.waitsForWorkers && b.stack.contains("io_wq_put_and_exit"))
   }
 
+  @Test func busyWorkerWhoseReadableStacksAreAllInTheFaultPathSpins() throws {
+    // Lab capture (fixtures/lab/vanilla/ringclose, README there): the worker's /proc stack was readable
+    // in all three samples (state R, in hugetlb_fault) while it used 94% of a CPU; no exiting task.
+    let run = try analyze(Fixtures.path("lab/vanilla/ringclose/stacks.txt"))
+    let w = try #require(run.files[0].threads.first { $0.isWorker })
+    #expect(w.verdict == .spinning)
+    #expect(w.caveats.contains { $0.hasPrefix("/proc evidence: it burns a CPU and 3 of its 3 stack samples are in the fault path") })
+  }
+
   @Test func hungTaskAloneIsInconclusive() throws {
     let run = try analyze(Self.file(Fixtures.vanillaDir, "dmesg_hung.txt"))
     #expect(run.verdict == .inconclusive && run.exitCode == 3)

@@ -102,7 +102,17 @@ extension FaultLoopDetector {
     if PseudoTid.isPseudo(t.tid) { v.caveats.append("the text names no tid for this thread: tid \(t.tid) is a placeholder") }
     let running = faultShots.filter { $0.source == .runningBacktrace || $0.source == .perfReport || $0.state == .running }
     let sleeping = faultShots.filter { $0.state == .sleeping || $0.state == .uninterruptible }
-    if let busy, busy >= thresholds.minBusyShare {
+    if let busy, busy >= thresholds.minBusyShare, faultShots.count >= 2, sleeping.isEmpty {
+      // Burns a CPU, and whenever its stack could be read it was in the fault path.
+      v.verdict = .spinning
+      v.caveats.append(
+        "/proc evidence: it burns a CPU and \(faultShots.count) of its \(t.snapshots.count) stack samples are in the fault path; a function_graph trace would count the retries")
+    } else if busy == nil, running.count >= 3, sleeping.isEmpty {
+      // Caught on-CPU in the fault path again and again, never asleep in it.
+      v.verdict = .spinning
+      v.caveats.append(
+        "snapshot evidence: caught on-CPU in the fault path in \(running.count) snapshots and never asleep there; a function_graph trace would count the retries")
+    } else if let busy, busy >= thresholds.minBusyShare {
       v.verdict = .inconclusive
       v.caveats.append(
         "needs corroboration: it burns a CPU, but a running task's /proc stack is empty, so its place in the fault path is not shown")
