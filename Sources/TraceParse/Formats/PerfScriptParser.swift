@@ -31,6 +31,7 @@ public struct PerfScriptParser: LineParser {
   private var frames: [Symbol] = []
   private var lastWasFrame = false
   private let unknown: Symbol
+  private var tokens: [(start: Int, end: Int)] = []
 
   public private(set) var recognisedLines = 0
   public private(set) var unrecognisedLines = 0
@@ -189,7 +190,10 @@ public struct PerfScriptParser: LineParser {
     // Find the `time:` token: digits, a dot, digits, a colon.
     var pos = first
     var timeTok: (start: Int, end: Int)?
-    var prevTokens: [(start: Int, end: Int)] = []
+    var prevTokens = tokens  // reused storage: no allocation per header
+    tokens = []
+    defer { tokens = prevTokens }
+    prevTokens.removeAll(keepingCapacity: true)
     while let tok = StackFrameText.nextToken(line, from: pos) {
       let s = line.slice(tok.start, tok.end)
       if s.count >= 4, s[s.count - 1] == UInt8(ascii: ":"), let v = s.parseDecimal(from: 0, scaleDigits: 9),
