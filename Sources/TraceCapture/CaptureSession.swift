@@ -52,6 +52,7 @@ public final class CaptureSession {
       throw CaptureError(
         "no running thread matches \(options.commPattern.map { "--comm '\($0)'" } ?? "the given --pid") (is the workload running?)")
     }
+    let explicitTargets = !targets.isEmpty
     // Sample the owners of io workers too: the exiting task's D state is half the evidence.
     let owners = Set(ThreadSelector.owners(of: targets))
     targets += ThreadSelector.select(commPattern: nil, pids: Array(owners)).filter { t in owners.contains(t.tid) }
@@ -67,7 +68,15 @@ public final class CaptureSession {
     let instance = try TracefsInstance(root: root, name: "iou-analyze-\(getpid())")
     defer { instance.destroy() }
     try instance.write("buffer_size_kb", String(options.bufferKB))
-    try instance.write("set_graph_function", options.graphFunctions.joined(separator: " "))
+    // set_graph_function is top-level only (6.12); an instance's own file is used where it exists.
+    var graphFilter: TopLevelSetting?
+    if FileManager.default.fileExists(atPath: instance.path("set_graph_function")) {
+      try instance.write("set_graph_function", options.graphFunctions.joined(separator: " "))
+    } else {
+      graphFilter = try TopLevelSetting(root: root, file: "set_graph_function")
+      try graphFilter!.set(options.graphFunctions)
+    }
+    defer { graphFilter?.restore() }
     if !targets.isEmpty {
       try instance.write("set_ftrace_pid", targets.map { String($0.tid) }.joined(separator: " "))
     }
@@ -81,21 +90,32 @@ public final class CaptureSession {
     sampler.sample(targets)
     var lastSample = Date()
     var lastRefresh = Date()
+    var verdictAt: Date?
+    let tracingOn = Date()
     let symbols = SymbolTable()
     let tracker = ThreadTracker(symbols: symbols, rule: options.analysis.rule, thresholds: options.analysis.thresholds)
     let source = try TracePipeSource(
-      path: instance.path("trace_pipe"), tee: tee, deadline: started.addingTimeInterval(options.duration)
+      path: instance.path("trace_pipe"), tee: tee, deadline: Date().addingTimeInterval(options.duration)
     ) { [self] in
       let now = Date()
       if now.timeIntervalSince(lastSample) >= options.sampleInterval {
+        if !explicitTargets { targets = Self.discovered(tracker, targets) }
         sampler.sample(targets)
         lastSample = now
       }
-      if options.untilVerdict, !tracker.spinningThreads.isEmpty {
-        stopRequested.store(true, ordering: .relaxed)
+      if verdictAt == nil, !tracker.spinningThreads.isEmpty {
+        verdictAt = now
+        if options.untilVerdict { stopRequested.store(true, ordering: .relaxed) }
       }
       if let onRefresh, now.timeIntervalSince(lastRefresh) >= 1 {
-        onRefresh(tracker.liveStatus(), sampler.share)
+        // The trace's proc column truncates comms to 7 bytes; /proc has them whole.
+        let comms = Dictionary(targets.map { ($0.tid, $0.comm) }, uniquingKeysWith: { a, _ in a })
+        let status = tracker.liveStatus().map { s in
+          var s = s
+          if let c = comms[s.tid] { s.comm = c }
+          return s
+        }
+        onRefresh(status, sampler.share)
         lastRefresh = now
       }
     }
@@ -108,28 +128,85 @@ public final class CaptureSession {
       // Nothing was traced (no fault happened in the window): the saved folder still tells so.
       _ = e
     }
+    if !explicitTargets { targets = Self.discovered(tracker, targets) }
     sampler.sample(targets)
+    let buffers = ringBufferStats(instance)
+    source.closePipe()
     instance.destroy()
-    try sampler.text.write(toFile: options.outDir + "/stacks.txt", atomically: true, encoding: .utf8)
-    try metadata(root: root, targets: targets, started: started, bytes: source.bytesRead)
+    graphFilter?.restore()
+    if !sampler.isEmpty {
+      try sampler.text.write(toFile: options.outDir + "/stacks.txt", atomically: true, encoding: .utf8)
+    }
+    let timing: [String: Double] = [
+      "setupSeconds": tracingOn.timeIntervalSince(started),
+      "tracingSeconds": Date().timeIntervalSince(tracingOn),
+      "spinProvenAfterSeconds": verdictAt.map { $0.timeIntervalSince(tracingOn) } ?? -1,
+    ]
+    try metadata(
+      root: root, targets: targets, started: started, bytes: source.bytesRead, buffers: buffers,
+      records: tracker.recordCount, timing: timing)
       .write(toFile: options.outDir + "/capture.json", atomically: true, encoding: .utf8)
     try? tee.synchronize()
     return try RunAnalyzer.analyze(options.outDir, options: options.analysis)
   }
 
+  /// Without --comm/--pid: the threads the trace shows in the fault path (and io workers), with
+  /// the tasks that own the workers, as they appear.
+  static func discovered(_ tracker: ThreadTracker, _ known: [SystemThread]) -> [SystemThread] {
+    var out = known
+    var seen = Set(known.map(\.tid))
+    for s in tracker.liveStatus() where !seen.contains(s.tid) {
+      guard let t = ThreadSelector.lookup(s.tid) else { continue }
+      out.append(t)
+      seen.insert(t.tid)
+      for owner in ThreadSelector.owners(of: [t]) where !seen.contains(owner) {
+        if let o = ThreadSelector.lookup(owner) {
+          out.append(o)
+          seen.insert(owner)
+        }
+      }
+    }
+    return out
+  }
+
   /// Refuses functions the kernel cannot trace, before touching anything.
   private func checkTraceable(_ root: String) throws {
-    guard let text = try? String(contentsOfFile: root + "/available_filter_functions", encoding: .utf8) else {
+    guard let text = KernelFile.read(root + "/available_filter_functions") else {
       throw CaptureError("cannot read \(root)/available_filter_functions: is this kernel built with CONFIG_DYNAMIC_FTRACE?")
     }
     var available = Set<Substring>()
     for line in text.split(separator: "\n") { available.insert(line.split(separator: " ").first ?? line) }
     for f in options.graphFunctions where !available.contains(Substring(f)) {
-      throw CaptureError("\(f) cannot be traced: it is not in \(root)/available_filter_functions (inlined, notrace, or not in this kernel)")
+      throw CaptureError(
+        "\(f) cannot be traced: it is not among the \(available.count) functions of \(root)/available_filter_functions (inlined, notrace, or not in this kernel)")
     }
   }
 
-  private func metadata(root: String, targets: [SystemThread], started: Date, bytes: Int64) throws -> String {
+  /// `entries` and `overrun` of every CPU's ring buffer in the instance (overrun > 0: events lost
+  /// because the pipe was not read fast enough).
+  private func ringBufferStats(_ instance: TracefsInstance) -> [String: [String: Int]] {
+    var out: [String: [String: Int]] = [:]
+    let dir = instance.path("per_cpu")
+    for cpu in (try? FileManager.default.contentsOfDirectory(atPath: dir)) ?? [] {
+      guard let text = KernelFile.read("\(dir)/\(cpu)/stats") else { continue }
+      var stats: [String: Int] = [:]
+      for line in text.split(separator: "\n") {
+        let kv = line.split(separator: ":", maxSplits: 1)
+        if kv.count == 2, ["entries", "overrun", "dropped events"].contains(String(kv[0])),
+          let v = Int(kv[1].trimmingCharacters(in: .whitespaces))
+        {
+          stats[String(kv[0])] = v
+        }
+      }
+      out[cpu] = stats
+    }
+    return out
+  }
+
+  private func metadata(
+    root: String, targets: [SystemThread], started: Date, bytes: Int64, buffers: [String: [String: Int]], records: Int,
+    timing: [String: Double]
+  ) throws -> String {
     var u = utsname()
     uname(&u)
     let release = withUnsafeBytes(of: &u.release) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
@@ -147,6 +224,9 @@ public final class CaptureSession {
       "started": ISO8601DateFormatter().string(from: started),
       "seconds": Date().timeIntervalSince(started),
       "bytesRead": bytes,
+      "recordsParsed": records,
+      "timing": timing,
+      "ringBuffers": buffers,
       "stoppedBySignal": stopSignal.load(ordering: .relaxed),
     ]
     let data = try JSONSerialization.data(withJSONObject: meta, options: [.prettyPrinted, .sortedKeys])

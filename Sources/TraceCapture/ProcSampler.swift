@@ -31,8 +31,8 @@ public final class ProcSampler {
     lines.append("=== sample \(sampleCount) uptime \(String(format: "%.2f", uptime))")
     for t in threads {
       let base = "\(procRoot)/\(t.pid)/task/\(t.tid)"
-      let stat = (try? String(contentsOfFile: base + "/stat", encoding: .utf8))?.trimmingCharacters(in: .newlines)
-      let stack = (try? String(contentsOfFile: base + "/stack", encoding: .utf8))?.split(separator: "\n").map(String.init) ?? []
+      let stat = KernelFile.read(base + "/stat")?.trimmingCharacters(in: .newlines)
+      let stack = KernelFile.read(base + "/stack")?.split(separator: "\n").map(String.init) ?? []
       lines.append("--- tid \(t.tid) comm \(t.comm)")
       if let stat {
         lines.append("stat: \(stat)")
@@ -50,6 +50,9 @@ public final class ProcSampler {
     }
   }
 
+  /// True once a thread was sampled.
+  public var isEmpty: Bool { last.isEmpty && lines.allSatisfy { $0.hasPrefix("===") } }
+
   /// The samples so far, as stacks.txt.
   public var text: String { (["# /proc/<tid>/stat and /proc/<tid>/stack of the target threads, sampled by iou-analyze capture"] + lines).joined(separator: "\n") + "\n" }
 
@@ -63,7 +66,7 @@ public final class ProcSampler {
   }
 
   static func uptime(_ procRoot: String) -> Double {
-    let s = (try? String(contentsOfFile: procRoot + "/uptime", encoding: .utf8)) ?? "0"
+    let s = KernelFile.read(procRoot + "/uptime") ?? "0"
     return Double(s.split(separator: " ").first ?? "0") ?? 0
   }
 }

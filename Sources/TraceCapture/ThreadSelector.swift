@@ -17,7 +17,7 @@ public enum ThreadSelector {
     for pid in processes {
       let tasks = (try? fm.contentsOfDirectory(atPath: "\(procRoot)/\(pid)/task"))?.compactMap { Int32($0) } ?? []
       for tid in tasks {
-        guard let comm = try? String(contentsOfFile: "\(procRoot)/\(pid)/task/\(tid)/comm", encoding: .utf8) else { continue }
+        guard let comm = KernelFile.read("\(procRoot)/\(pid)/task/\(tid)/comm") else { continue }
         let name = comm.trimmingCharacters(in: .newlines)
         let byComm = commPattern.map { fnmatch($0, name, 0) == 0 } ?? false
         if byComm || pids.contains(pid) || pids.contains(tid) {
@@ -26,6 +26,15 @@ public enum ThreadSelector {
       }
     }
     return out.sorted { $0.tid < $1.tid }
+  }
+
+  /// One thread by tid (its /proc/TID directory exists even though /proc does not list it).
+  public static func lookup(_ tid: Int32, procRoot: String = "/proc") -> SystemThread? {
+    guard let comm = KernelFile.read("\(procRoot)/\(tid)/comm"), let status = KernelFile.read("\(procRoot)/\(tid)/status") else {
+      return nil
+    }
+    let tgid = status.split(separator: "\n").first { $0.hasPrefix("Tgid:") }.flatMap { Int32($0.dropFirst(5).trimmingCharacters(in: .whitespaces)) }
+    return SystemThread(pid: tgid ?? tid, tid: tid, comm: comm.trimmingCharacters(in: .newlines))
   }
 
   /// The owner of an io worker: `iou-wrk-<tid>` names the task that created its io-wq.

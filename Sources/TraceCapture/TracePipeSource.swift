@@ -4,7 +4,7 @@ import TraceParse
 /// trace_pipe as a ``ByteSource``: waits for data with poll() so that a stop request (signal,
 /// deadline, a verdict) ends the stream cleanly, and copies every byte read to a file.
 public final class TracePipeSource: ByteSource {
-  private let fd: Int32
+  private var fd: Int32
   private let tee: FileHandle?
   private let deadline: Date?
   private let onTick: () -> Void
@@ -21,11 +21,17 @@ public final class TracePipeSource: ByteSource {
     self.onTick = onTick
   }
 
-  deinit { close(fd) }
+  deinit { closePipe() }
+
+  /// Closes trace_pipe (the instance cannot be removed while it is open). Idempotent.
+  public func closePipe() {
+    if fd >= 0 { close(fd) }
+    fd = -1
+  }
 
   public func read(into buffer: UnsafeMutableRawBufferPointer) throws -> Int {
     while true {
-      if stopRequested.load(ordering: .relaxed) { return 0 }
+      if fd < 0 || stopRequested.load(ordering: .relaxed) { return 0 }
       if let deadline, Date() >= deadline { return 0 }
       let n = Glibc.read(fd, buffer.baseAddress, buffer.count)
       if n > 0 {

@@ -8,7 +8,7 @@ public enum TracefsMount {
       try validate(dir)
       return dir
     }
-    let mounts = (try? String(contentsOfFile: "/proc/mounts", encoding: .utf8)) ?? ""
+    let mounts = KernelFile.read("/proc/mounts") ?? ""
     for line in mounts.split(separator: "\n") {
       let f = line.split(separator: " ")
       if f.count >= 3, f[2] == "tracefs" {

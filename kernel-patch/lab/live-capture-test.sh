@@ -25,12 +25,7 @@ for K in "${@:-vanilla}"; do
              tracefs-before.txt tracefs-after-capture.txt untraceable.txt guest-uname.txt repro-capture.txt; do
         [ -f "$DEST/$f" ] && cp "$DEST/$f" "$OUT/"
     done
-    # keep fixtures small: cut a long capture trace to its first 4000 lines, saying so
-    if [ -f "$OUT/capture/fgraph_proc.txt" ] && [ "$(wc -l < "$OUT/capture/fgraph_proc.txt")" -gt 4000 ]; then
-        n=$(wc -l < "$OUT/capture/fgraph_proc.txt")
-        { echo "# cut: one contiguous window = first 3999 lines of the trace_pipe text saved by iou-analyze capture ($n lines); nothing spliced"
-          head -n 3999 "$OUT/capture/fgraph_proc.txt"; } > "$OUT/capture/fgraph.cut"
-        mv "$OUT/capture/fgraph.cut" "$OUT/capture/fgraph_proc.txt"
-    fi
+    # the whole trace, uncut, gzip-compressed (iou-analyze reads .gz directly)
+    if [ -f "$OUT/capture/fgraph_proc.txt" ]; then gzip -9 "$OUT/capture/fgraph_proc.txt"; fi
     echo "== $K"; grep -E 'CAPTURE|ANALYZE|RESTORED|SIGINT|SIGTERM|WATCH|UNTRACEABLE' "$DEST/script-output.txt" || true
 done

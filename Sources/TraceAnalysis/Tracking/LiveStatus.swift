@@ -46,6 +46,9 @@ extension ThreadTracker {
     threads.values.filter { ($0.run?.count ?? 0) >= thresholds.minRetries }.map(\.tid).sorted()
   }
 
+  /// Records received so far.
+  public var recordCount: Int { records }
+
   /// The last timestamp seen (ns).
   public var latestTimestamp: Int64? { lastTimestamp }
 }

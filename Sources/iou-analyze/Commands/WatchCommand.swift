@@ -22,17 +22,19 @@ enum WatchCommand {
     let tty = io.stdoutIsTerminal
     var previous: [Int32: Int] = [:]
     session.onRefresh = { status, share in
-      var lines = [
-        "iou-analyze watch — \(Date())  (Ctrl-C to stop)",
-        String(format: "%-8@ %-16@ %-5@ %6@ %10@  %-13@ %@", "TID", "COMM", "STATE", "CPU%", "RETRIES/s", "VERDICT", "SINCE"),
-      ]
+      func row(_ cells: [String]) -> String {
+        let widths = [8, 16, 6, 6, 10, 14]
+        return zip(cells, widths + [0]).map { c, w in
+          c.count >= w ? c + (w > 0 ? " " : "") : c + String(repeating: " ", count: w - c.count)
+        }.joined()
+      }
+      var lines = ["iou-analyze watch — \(Date())  (Ctrl-C to stop)", row(["TID", "COMM", "STATE", "CPU%", "RETRIES/s", "VERDICT", "SINCE"])]
       for s in status {
         let rate = s.faultCalls - (previous[s.tid] ?? s.faultCalls)
         previous[s.tid] = s.faultCalls
         let cpu = share[s.tid].map { String(format: "%.0f", $0 * 100) } ?? "-"
         let since = s.since.map { Format.timestamp($0) } ?? "-"
-        lines.append(
-          String(format: "%-8d %-16@ %-5@ %6@ %10d  %-13@ %@", s.tid, s.comm, s.state, cpu, rate, s.verdict.rawValue, since))
+        lines.append(row([String(s.tid), s.comm, s.state, cpu, String(rate), s.verdict.rawValue, since]))
       }
       if status.isEmpty { lines.append("(no io worker and no thread in the fault path yet)") }
       io.out((tty ? "\u{1B}[H\u{1B}[2J" : "") + lines.joined(separator: "\n"))

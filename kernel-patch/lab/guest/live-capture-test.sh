@@ -65,7 +65,7 @@ check sigterm
 /bin/uffd_iou $SCEN -H -b /dev/ram0 -w 6000 -R 3000 > $O/repro-watch.txt 2>&1 &
 REPRO=$!
 sleep 1
-$IOU watch --comm 'iou-wrk-*' --duration 4 > $O/watch.txt 2> $O/watch-stderr.txt; echo "WATCH exit $?"
+$IOU watch --comm 'iou-wrk-*' --duration 4 --out $O/watchcap > $O/watch.txt 2> $O/watch-stderr.txt; echo "WATCH exit $?"
 check watch
 wait $REPRO
 # errors: an untraceable function
