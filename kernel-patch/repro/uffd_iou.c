@@ -36,6 +36,7 @@
 #include <linux/userfaultfd.h>
 #include <poll.h>
 #include <pthread.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdint.h>
@@ -354,7 +355,20 @@ static void victim(void)
 		break;
 	}
 	case S_RACE: {
+		/*
+		 * Everything on CPU 0: the victim's threads and (IORING_REGISTER_IOWQ_AFF) its io-wq
+		 * workers. When the stuck worker fails its write after SIGKILL and releases the hash,
+		 * the idle worker it wakes can then preempt it (preempt=full) and take the queued write.
+		 */
+		cpu_set_t cpus;
+		CPU_ZERO(&cpus);
+		CPU_SET(0, &cpus);
+		if (sched_setaffinity(0, sizeof(cpus), &cpus))
+			say("victim: sched_setaffinity: %s", strerror(errno));
 		ring_init(&ring);
+		int arc = io_uring_register_iowq_aff(&ring, sizeof(cpus), &cpus);
+		if (arc < 0)
+			say("victim: io_uring_register_iowq_aff: %s", strerror(-arc));
 		int fd = open_target();
 		report("submitter %ld", (long)syscall(SYS_gettid));
 		/*
