@@ -294,7 +294,7 @@ public struct PerfScriptFolder {
     let r = lineResults[Int(id)]
     if r.count < 0 {
       unrecognisedLines += 1
-      if unrecognisedExamples.count < 5 { unrecognisedExamples.append((lineCount, StackFramePreview.of(l))) }
+      if unrecognisedExamples.count < 5 { unrecognisedExamples.append((lineCount, l.quotedPreview(limit: 100))) }
       return
     }
     guard pname != nil else { return }
@@ -481,16 +481,4 @@ public struct PerfScriptFolder {
 /// Byte tests used by the folders (kept here so the hot loops inline them).
 enum StackFrameTextBytes {
   @inline(__always) static func isDigit(_ b: UInt8) -> Bool { b >= 0x30 && b <= 0x39 }
-}
-
-enum StackFramePreview {
-  static func of(_ l: ByteSpan) -> String {
-    let cut = l.slice(0, 100)
-    var s = ""
-    for i in 0..<cut.count {
-      let b = cut[i]
-      s.append(b >= 0x20 && b < 0x7F ? Character(UnicodeScalar(b)) : "?")
-    }
-    return s
-  }
 }

@@ -104,6 +104,18 @@ public struct ByteSpan {
     return slice(lo, hi)
   }
 
+  /// The first `limit` bytes with non-printable ones shown as `?`, quoted, `…` when cut: how a
+  /// line is quoted in diagnostics.
+  public func quotedPreview(limit: Int = 80) -> String {
+    let cut = slice(0, limit)
+    var s = ""
+    for i in 0..<cut.count {
+      let b = cut[i]
+      s.append(b >= 0x20 && b < 0x7F ? Character(UnicodeScalar(b)) : "?")
+    }
+    return "'\(s)\(count > limit ? "…" : "")'"
+  }
+
   /// The bytes decoded as UTF-8 (invalid sequences repaired). Not for hot paths.
   public var string: String {
     guard let base else { return "" }

@@ -78,7 +78,7 @@ public final class FtraceTextParser: LineParser {
       return
     }
     unrecognisedLines += 1
-    log.add(.warning, "unparsed-line", line: number, "not an ftrace line: \(Self.preview(line))")
+    log.add(.warning, "unparsed-line", line: number, "not an ftrace line: \(line.quotedPreview())")
   }
 
   /// Event lines have their `[cpu]` before any `|` (function_graph columns use `|`).
@@ -86,16 +86,6 @@ public final class FtraceTextParser: LineParser {
     guard let b = line.firstIndex(of: UInt8(ascii: "[")) else { return false }
     guard let p = line.firstIndex(of: UInt8(ascii: "|")) else { return true }
     return b < p
-  }
-
-  static func preview(_ line: ByteSpan) -> String {
-    let cut = line.slice(0, 80)
-    var s = ""
-    for i in 0..<cut.count {
-      let b = cut[i]
-      s.append(b >= 0x20 && b < 0x7F ? Character(UnicodeScalar(b)) : "?")
-    }
-    return "'\(s)\(line.count > 80 ? "…" : "")'"
   }
 
   // MARK: - notices

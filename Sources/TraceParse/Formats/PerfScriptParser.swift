@@ -93,11 +93,11 @@ public struct PerfScriptParser: LineParser {
     }
     unrecognisedLines += 1
     if open, first > 0 {
-      log.add(.warning, "malformed-frame", line: number, "not a call-chain line (`ip sym+off (dso)`): \(StackFrameText.preview(line))")
+      log.add(.warning, "malformed-frame", line: number, "not a call-chain line (`ip sym+off (dso)`): \(line.quotedPreview())")
     } else {
       log.add(
         .warning, "unparsed-line", line: number,
-        "not a perf script line (expected `comm tid [cpu] time: period event:` or a call-chain line): \(StackFrameText.preview(line))")
+        "not a perf script line (expected `comm tid [cpu] time: period event:` or a call-chain line): \(line.quotedPreview())")
     }
   }
 

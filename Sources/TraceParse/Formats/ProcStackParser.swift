@@ -52,7 +52,7 @@ public struct ProcStackParser: LineParser {
       let fn = StackFrameText.stripOffset(fnText)
       if fn.isEmpty {
         unrecognisedLines += 1
-        log.add(.warning, "malformed-frame", line: number, "stack frame without a function: \(StackFrameText.preview(line))")
+        log.add(.warning, "malformed-frame", line: number, "stack frame without a function: \(line.quotedPreview())")
         return
       }
       if let lastFrame = frames.last, !taskNamed, Self.isRoot(symbols.name(lastFrame)) { flush(into: &sink) }
@@ -78,7 +78,7 @@ public struct ProcStackParser: LineParser {
       endTask()
       guard let tid = t.parseUnsigned(from: 8) else {
         unrecognisedLines += 1
-        log.add(.warning, "malformed-header", line: number, "`--- tid N comm X` header without a number: \(StackFrameText.preview(line))")
+        log.add(.warning, "malformed-header", line: number, "`--- tid N comm X` header without a number: \(line.quotedPreview())")
         return
       }
       task.tid = Int32(truncatingIfNeeded: tid.value)
@@ -137,7 +137,7 @@ public struct ProcStackParser: LineParser {
     unrecognisedLines += 1
     log.add(
       .warning, "unparsed-line", line: number,
-      "not a /proc stack line (expected `[<0>] fn+0x../0x..`, a stat line or a header): \(StackFrameText.preview(line))")
+      "not a /proc stack line (expected `[<0>] fn+0x../0x..`, a stat line or a header): \(line.quotedPreview())")
   }
 
   public mutating func finish<S: TraceRecordSink>(into sink: inout S, log: inout DiagnosticLog) {

@@ -59,14 +59,4 @@ enum StackFrameText {
     return (a, b)
   }
 
-  /// A short printable preview of a line for diagnostics.
-  static func preview(_ line: ByteSpan) -> String {
-    let cut = line.slice(0, 80)
-    var s = ""
-    for i in 0..<cut.count {
-      let b = cut[i]
-      s.append(b >= 0x20 && b < 0x7F ? Character(UnicodeScalar(b)) : "?")
-    }
-    return "'\(s)\(line.count > 80 ? "…" : "")'"
-  }
 }

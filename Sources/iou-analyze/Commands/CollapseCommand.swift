@@ -83,7 +83,7 @@ enum CollapseCommand {
         io.err("\(name): note: folding only '\(options.eventFilter.isEmpty ? "the first event" : options.eventFilter)' samples; '\(e)' and other events skipped (use --event-filter)")
       }
       for x in folder.unrecognisedExamples {
-        io.err("\(name):\(x.line): warning: not a perf script line, skipped: '\(x.text)'")
+        io.err("\(name):\(x.line): warning: not a perf script line, skipped: \(x.text)")
       }
       if folder.unrecognisedLines > folder.unrecognisedExamples.count {
         io.err("\(name): warning: \(folder.unrecognisedLines) lines skipped in all")
