@@ -58,6 +58,18 @@ public struct FaultLoopDetector {
         tracker.flushSleep(t, untilEnd: true)
         return
       }
+      // A thread that sleeps on every retry (a fix waking it periodically) is in a new call,
+      // not yet asleep, when the window ends: its sleeping phase goes on.
+      if t.run == nil, t.sleep != nil {
+        t.openCall = nil
+        tracker.flushSleep(t, untilEnd: false)
+        t.episodes[t.episodes.count - 1].untilEndOfCapture = true
+        t.episodes[t.episodes.count - 1].lastLine = tracker.lastLine
+        t.episodes[t.episodes.count - 1].end = tracker.lastTimestamp
+        t.episodes[t.episodes.count - 1].facts.append(
+          "in a new fault call (line \(call.line)) when the capture ended, after sleeping in every earlier one")
+        return
+      }
       // In a retry call, on CPU, at the end: it counts as one more retry in progress.
       tracker.endCall(t, call, end: tracker.lastTimestamp, line: tracker.lastLine)
     }

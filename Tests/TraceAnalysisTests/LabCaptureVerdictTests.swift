@@ -1,0 +1,39 @@
+import Foundation
+import Testing
+
+@testable import TraceAnalysis
+
+/// Verdicts on the lab's own real captures (fixtures/lab/<kernel>/<scenario>, see their READMEs).
+@Suite struct LabCaptureVerdictTests {
+  func lab(_ path: String) -> String { Fixtures.path("lab/\(path)") }
+
+  @Test func aPlainWriteThreadWithAHandledSignalIsCaughtInTheSameLoop() throws {
+    // Not an io worker: the detector is not limited to iou-wrk threads.
+    let run = try analyze(lab("vanilla/write-signal/fgraph_proc.txt"))
+    let t = try #require(run.files[0].threads.first { $0.verdict == .spinning })
+    #expect(!t.isWorker)
+    #expect(t.comm == "uffd_iou")
+    #expect(t.episodes.map(\.verdict) == [.sleeping, .spinning])
+  }
+
+  @Test func aFixThatSleepsAndRetriesPeriodicallyIsSleepingWithItsWakeUpRate() throws {
+    // uffd-retry-sleep: each retried fault sleeps up to HZ/10; the window ends inside a new call.
+    let run = try analyze(lab("uffd-retry-sleep/cancel/fgraph_proc.txt"))
+    let w = try #require(run.files[0].threads.first { $0.isWorker })
+    #expect(w.verdict == .sleeping)
+    let e = try #require(w.episodes.last)
+    #expect(e.untilEndOfCapture)
+    #expect(e.facts.contains { $0.contains("wake-ups/s") })
+    #expect(e.facts.contains { $0.contains("in a new fault call") })
+  }
+
+  @Test(arguments: ["cancel", "ringclose", "sigstop", "threadexit"])
+  func everySpinningScenarioSpinsOnVanilla(scenario: String) throws {
+    #expect(try analyze(lab("vanilla/\(scenario)")).verdict == .spinning)
+  }
+
+  @Test(arguments: ["kill9", "resolved", "nouffd"])
+  func healthyControlsDoNotSpinOnVanilla(scenario: String) throws {
+    #expect(try analyze(lab("vanilla/\(scenario)")).exitCode == 0)
+  }
+}
