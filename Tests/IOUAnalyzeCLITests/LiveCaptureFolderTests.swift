@@ -24,7 +24,7 @@ import Testing
   @Test(arguments: ["vanilla", "iowq-fail-fault", "uffd-retry-sleep"])
   func tracefsWasLeftAsItWasFoundAfterEveryRun(kernel: String) throws {
     let log = try guestLog(kernel)
-    for step in ["capture", "sigint", "sigterm", "watch", "untraceable"] {
+    for step in ["capture", "sigint", "sigterm", "sighup", "watch", "watch-sigint", "untraceable"] {
       #expect(log.contains("RESTORED \(step) yes"))
     }
     #expect(!log.split(separator: "\n").contains { $0.hasPrefix("RESTORED") && $0.hasSuffix(" NO") })

@@ -3,7 +3,8 @@
 # Proves `iou-analyze capture`/`watch` on the live kernel and that tracefs is left as it was found:
 #   1. capture --until-verdict started before the reproducer (threadexit); exit code, time to verdict
 #   2. `analyze` of the saved folder must give the same exit code
-#   3. capture stopped by SIGINT; 4. watch (plain lines, not a tty) while a worker exists
+#   3. captures stopped by SIGINT, SIGTERM, SIGHUP; 4. watch (plain lines, not a tty) while a worker
+#      exists, and watch stopped by SIGINT; 5. an untraceable function
 # After each run the tracefs settings are dumped and compared with the dump taken before anything ran.
 O=/out
 T=/sys/kernel/tracing
@@ -60,6 +61,9 @@ kill -TERM $P 2>/dev/null
 $IOU capture --duration 60 --out /tmp/cap-term > /dev/null 2>&1 &
 P=$!; sleep 2; kill -TERM $P; wait $P; echo "SIGTERM capture exit $?"
 check sigterm
+$IOU capture --duration 60 --out /tmp/cap-hup > /dev/null 2>&1 &
+P=$!; sleep 2; kill -HUP $P; wait $P; echo "SIGHUP capture exit $?"
+check sighup
 
 # 4. watch while a worker exists (plain lines: stdout is a file)
 /bin/uffd_iou $SCEN -H -b /dev/ram0 -w 6000 -R 3000 > $O/repro-watch.txt 2>&1 &
@@ -67,6 +71,9 @@ REPRO=$!
 sleep 1
 $IOU watch --comm 'iou-wrk-*' --duration 4 --out $O/watchcap > $O/watch.txt 2> $O/watch-stderr.txt; echo "WATCH exit $?"
 check watch
+$IOU watch --duration 60 > /tmp/watch-int.txt 2>&1 &
+P=$!; sleep 3; kill -INT $P; wait $P; echo "SIGINT watch exit $? ($(grep -c 'iou-analyze watch' /tmp/watch-int.txt) tables)"
+check watch-sigint
 wait $REPRO
 # errors: an untraceable function
 $IOU capture --graph no_such_function_xyz --duration 1 --out /tmp/x > /dev/null 2> $O/untraceable.txt; echo "UNTRACEABLE exit $?"
