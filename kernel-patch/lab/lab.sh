@@ -9,7 +9,8 @@
 #   lab.sh collect             rewrite fixtures/lab/ from the raw results kept in $LAB_CACHE/results
 #   lab.sh table               verdicts: the reproducer's own observation, and iou-analyze analyze/compare
 #                              when .build/release/iou-analyze exists (never builds it)
-# Environment: LAB_KERNELS, LAB_SCENARIOS (space separated) narrow the matrix; LAB_CACHE (default
+# Environment: LAB_KERNELS, LAB_SCENARIOS (space separated) narrow the matrix; LAB_FIXTURES (default
+# fixtures/lab) is where captures go; LAB_CACHE (default
 # ~/.cache/iou-analyze/lab) holds sources, build output, kernels, raw results; LAB_RACE_MAX bounds the race
 # (default 400 iterations); the race runs on vanilla only unless LAB_RACE_ALL=1.
 # Every guest boot has a hard timeout (boot.sh); nothing here touches the host's tracing.
@@ -17,7 +18,7 @@ set -euo pipefail
 HERE=$(cd "$(dirname "$0")" && pwd)
 REPO=$(cd "$HERE/../.." && pwd)
 export LAB_CACHE=${LAB_CACHE:-$HOME/.cache/iou-analyze/lab}
-FIXTURES=$REPO/fixtures/lab
+FIXTURES=${LAB_FIXTURES:-$REPO/fixtures/lab}
 RAW=$LAB_CACHE/results
 read -r -a KERNELS <<< "${LAB_KERNELS:-vanilla seed-series uffd-retry-sleep iowq-fail-fault}"
 read -r -a SCENARIOS <<< "${LAB_SCENARIOS:-threadexit cancel ringclose sigstop write-signal kill9 resolved nouffd race}"
