@@ -36,4 +36,28 @@ import Testing
   func healthyControlsDoNotSpinOnVanilla(scenario: String) throws {
     #expect(try analyze(lab("vanilla/\(scenario)")).exitCode == 0)
   }
+
+  func compare(_ before: String, _ after: String) throws -> Comparison {
+    Comparison.compare(before: try analyze(lab(before)), after: try analyze(lab(after)))
+  }
+
+  @Test func aFixThatSleepsForeverIsConfirmedWithTheExitHangNamed() throws {
+    // seed-series: the worker sleeps for good, the exiting thread stays in io_wq_put_and_exit.
+    let c = try compare("vanilla/threadexit", "seed-series/threadexit")
+    #expect(c.verdict == .confirmed)
+    #expect(c.residualHangs.contains { $0.description.contains("io_wq_put_and_exit") && $0.description.contains("hung-task detector") })
+    #expect(c.residualHangs.contains { $0.description.contains("asleep in the fault path") })
+  }
+
+  @Test func aFixThatFailsTheFaultIsConfirmedWithNoHangLeft() throws {
+    let c = try compare("vanilla/threadexit", "iowq-fail-fault/threadexit")
+    #expect(c.verdict == .confirmed)
+    #expect(c.residualHangs.isEmpty)
+  }
+
+  @Test func aFixForIoWorkersOnlyIsNotConfirmedForAPlainWrite() throws {
+    let c = try compare("vanilla/write-signal", "iowq-fail-fault/write-signal")
+    #expect(c.verdict == .notConfirmed)
+    #expect(c.reasons.contains { $0.contains("still SPINNING") })
+  }
 }

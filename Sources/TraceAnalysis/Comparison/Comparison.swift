@@ -72,9 +72,9 @@ public struct Comparison: Sendable, Codable, Equatable {
     }
     if !spinBefore.isEmpty {
       let (f, t) = spinBefore[0]
+      let captures = Set(spinBefore.map(\.file)).count
       reasons.insert(
-        "before: \(spinBefore.count) thread\(spinBefore.count == 1 ? "" : "s") SPINNING (e.g. \(t.comm) tid \(t.tid) in \(f))",
-        at: 0)
+        "before: SPINNING in \(captures) capture\(captures == 1 ? "" : "s") (e.g. \(t.comm) tid \(t.tid) in \(f))", at: 0)
     }
     if verdict == .confirmed {
       for (f, t) in settledAfter {
@@ -90,24 +90,29 @@ public struct Comparison: Sendable, Codable, Equatable {
   static func residualHangs(_ run: RunAnalysis, _ th: Thresholds) -> [ResidualHang] {
     var out: [ResidualHang] = []
     for f in run.files {
-      for b in f.blockedTasks {
+      // Threads asleep in the fault path first: for a worker that is the more telling description
+      // than "blocked in D"; each task is named once per file.
+      var named = Set<Int32>()
+      for t in f.threads where t.verdict == .sleeping {
+        guard let e = t.episodes.last, e.verdict == .sleeping, e.untilEndOfCapture else { continue }
+        let dur = e.seconds.map { Int64($0 * 1e9) } ?? 0
+        guard dur >= th.hangMinimum || e.start == nil else { continue }
+        named.insert(t.tid)
+        out.append(
+          ResidualHang(
+            file: f.file, tid: t.tid, comm: t.comm,
+            description: "asleep in the fault path (\(t.loopStack.last ?? "handle_userfault")) from line \(e.firstLine) to the end of the capture"
+              + (e.seconds.map { " (\(Format.seconds($0)))" } ?? "") + ": the fault is never served"))
+      }
+      for b in f.blockedTasks where !named.contains(b.tid) {
         let longEnough = b.untilEndOfCapture && (b.blockedFor ?? 0) >= th.hangMinimum
         guard longEnough || b.reportedHung || (b.waitsForWorkers && b.untilEndOfCapture) || (b.waitsForWorkers && !b.stack.isEmpty) else { continue }
         var d = "blocked in D"
         if let top = b.stack.first(where: { $0.hasPrefix("io_wq_put_and_exit") }) ?? b.stack.first { d += " in \(top)" }
         if let t = b.blockedFor { d += " for \(Format.duration(t)) up to the end of the capture" }
         if b.reportedHung { d += "; the hung-task detector reported it" }
+        named.insert(b.tid)
         out.append(ResidualHang(file: f.file, tid: b.tid, comm: b.comm, description: d))
-      }
-      for t in f.threads where t.verdict == .sleeping {
-        guard let e = t.episodes.last, e.verdict == .sleeping, e.untilEndOfCapture else { continue }
-        let dur = e.seconds.map { Int64($0 * 1e9) } ?? 0
-        guard dur >= th.hangMinimum || e.start == nil else { continue }
-        out.append(
-          ResidualHang(
-            file: f.file, tid: t.tid, comm: t.comm,
-            description: "asleep in the fault path (\(t.loopStack.last ?? "handle_userfault")) from line \(e.firstLine) to the end of the capture"
-              + (e.seconds.map { " (\(Format.seconds($0)))" } ?? "") + ": the fault is never served"))
       }
     }
     return out
