@@ -4,7 +4,7 @@ SWIFT ?= swift
 APT_PACKAGES := pkg-config zlib1g-dev libzstd-dev libtracecmd-dev libtracefs-dev libtraceevent-dev
 BIN := .build/release/iou-analyze
 
-.PHONY: all deps build demo test bench lab clean
+.PHONY: all deps build demo test lint bench lab clean
 
 all: build
 
@@ -31,8 +31,12 @@ demo: build
 	@$(BIN) compare fixtures/shared-traces/vanilla-6.12.117/threadexit fixtures/shared-traces/fix-fail-fault/threadexit | head -12; \
 	  echo "(exit status $${PIPESTATUS[0]}: 0 = the fix is CONFIRMED)"
 
-test: deps
+test: deps lint
 	$(SWIFT) test
+
+## lint: swift-format style (.swift-format), warnings are errors.
+lint:
+	$(SWIFT) format lint --strict -r Sources Tests Package.swift
 
 ## bench: ≥1 GiB traces built from the real fixtures; throughput against wc -l (and peers when present).
 bench: build

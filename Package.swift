@@ -19,7 +19,8 @@ let package = Package(
     .target(name: "TraceParse", dependencies: ["CZlib", "CZstd"], swiftSettings: fast),
     .systemLibrary(name: "CTraceCmd", pkgConfig: "libtracecmd", providers: [.apt(["libtracecmd-dev"])]),
     .target(name: "TraceDat", dependencies: ["TraceParse", "CTraceCmd"]),
-    .systemLibrary(name: "CTraceFS", pkgConfig: "libtracefs", providers: [.apt(["libtracefs-dev", "libtraceevent-dev"])]),
+    .systemLibrary(
+      name: "CTraceFS", pkgConfig: "libtracefs", providers: [.apt(["libtracefs-dev", "libtraceevent-dev"])]),
     .target(name: "TraceCapture", dependencies: ["TraceAnalysis", "CTraceFS"]),
     .target(name: "TraceAnalysis", dependencies: ["TraceParse"], swiftSettings: fast),
     .target(name: "TraceReport", dependencies: ["TraceAnalysis"]),

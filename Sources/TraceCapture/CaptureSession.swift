@@ -50,7 +50,8 @@ public final class CaptureSession {
     var targets = ThreadSelector.select(commPattern: options.commPattern, pids: options.pids)
     if (options.commPattern != nil || !options.pids.isEmpty) && targets.isEmpty {
       throw CaptureError(
-        "no running thread matches \(options.commPattern.map { "--comm '\($0)'" } ?? "the given --pid") (is the workload running?)")
+        "no running thread matches \(options.commPattern.map { "--comm '\($0)'" } ?? "the given --pid") (is the workload running?)"
+      )
     }
     let explicitTargets = !targets.isEmpty
     // Sample the owners of io workers too: the exiting task's D state is half the evidence.
@@ -58,7 +59,9 @@ public final class CaptureSession {
     targets += ThreadSelector.select(commPattern: nil, pids: Array(owners)).filter { t in owners.contains(t.tid) }
     try FileManager.default.createDirectory(atPath: options.outDir, withIntermediateDirectories: true)
     let traceFile = options.outDir + "/fgraph_proc.txt"
-    guard FileManager.default.createFile(atPath: traceFile, contents: nil) else { throw CaptureError("cannot create \(traceFile)") }
+    guard FileManager.default.createFile(atPath: traceFile, contents: nil) else {
+      throw CaptureError("cannot create \(traceFile)")
+    }
     guard let tee = FileHandle(forWritingAtPath: traceFile) else { throw CaptureError("cannot write \(traceFile)") }
     defer { try? tee.close() }
 
@@ -144,8 +147,9 @@ public final class CaptureSession {
     ]
     try metadata(
       root: root, targets: targets, started: started, bytes: source.bytesRead, buffers: buffers,
-      records: tracker.recordCount, timing: timing)
-      .write(toFile: options.outDir + "/capture.json", atomically: true, encoding: .utf8)
+      records: tracker.recordCount, timing: timing
+    )
+    .write(toFile: options.outDir + "/capture.json", atomically: true, encoding: .utf8)
     try? tee.synchronize()
     return try RunAnalyzer.analyze(options.outDir, options: options.analysis)
   }
@@ -172,13 +176,15 @@ public final class CaptureSession {
   /// Refuses functions the kernel cannot trace, before touching anything.
   private func checkTraceable(_ root: String) throws {
     guard let text = KernelFile.read(root + "/available_filter_functions") else {
-      throw CaptureError("cannot read \(root)/available_filter_functions: is this kernel built with CONFIG_DYNAMIC_FTRACE?")
+      throw CaptureError(
+        "cannot read \(root)/available_filter_functions: is this kernel built with CONFIG_DYNAMIC_FTRACE?")
     }
     var available = Set<Substring>()
     for line in text.split(separator: "\n") { available.insert(line.split(separator: " ").first ?? line) }
     for f in options.graphFunctions where !available.contains(Substring(f)) {
       throw CaptureError(
-        "\(f) cannot be traced: it is not among the \(available.count) functions of \(root)/available_filter_functions (inlined, notrace, or not in this kernel)")
+        "\(f) cannot be traced: it is not among the \(available.count) functions of \(root)/available_filter_functions (inlined, notrace, or not in this kernel)"
+      )
     }
   }
 

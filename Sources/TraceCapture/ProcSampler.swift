@@ -54,7 +54,10 @@ public final class ProcSampler {
   public var isEmpty: Bool { last.isEmpty && lines.allSatisfy { $0.hasPrefix("===") } }
 
   /// The samples so far, as stacks.txt.
-  public var text: String { (["# /proc/<tid>/stat and /proc/<tid>/stack of the target threads, sampled by iou-analyze capture"] + lines).joined(separator: "\n") + "\n" }
+  public var text: String {
+    (["# /proc/<tid>/stat and /proc/<tid>/stack of the target threads, sampled by iou-analyze capture"] + lines).joined(
+      separator: "\n") + "\n"
+  }
 
   /// State letter and utime+stime from a stat line (comm may hold spaces and parentheses).
   public static func parseStat(_ stat: String) -> (String, Int64)? {

@@ -30,10 +30,14 @@ public enum ThreadSelector {
 
   /// One thread by tid (its /proc/TID directory exists even though /proc does not list it).
   public static func lookup(_ tid: Int32, procRoot: String = "/proc") -> SystemThread? {
-    guard let comm = KernelFile.read("\(procRoot)/\(tid)/comm"), let status = KernelFile.read("\(procRoot)/\(tid)/status") else {
+    guard let comm = KernelFile.read("\(procRoot)/\(tid)/comm"),
+      let status = KernelFile.read("\(procRoot)/\(tid)/status")
+    else {
       return nil
     }
-    let tgid = status.split(separator: "\n").first { $0.hasPrefix("Tgid:") }.flatMap { Int32($0.dropFirst(5).trimmingCharacters(in: .whitespaces)) }
+    let tgid = status.split(separator: "\n").first { $0.hasPrefix("Tgid:") }.flatMap {
+      Int32($0.dropFirst(5).trimmingCharacters(in: .whitespaces))
+    }
     return SystemThread(pid: tgid ?? tid, tid: tid, comm: comm.trimmingCharacters(in: .newlines))
   }
 

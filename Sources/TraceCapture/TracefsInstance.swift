@@ -18,10 +18,12 @@ public final class TracefsInstance {
     defer { free(dirBuffer) }
     guard tracefs_set_tracing_dir(dirBuffer) == 0 else { throw CaptureError("libtracefs cannot use \(root)") }
     if FileManager.default.fileExists(atPath: "\(root)/instances/\(name)") {
-      throw CaptureError("tracefs instance \(name) already exists; remove it (rmdir \(root)/instances/\(name)) if it is stale")
+      throw CaptureError(
+        "tracefs instance \(name) already exists; remove it (rmdir \(root)/instances/\(name)) if it is stale")
     }
     guard let h = tracefs_instance_create(name) else {
-      throw CaptureError("cannot create tracefs instance \(name) under \(root)/instances: \(String(cString: strerror(errno)))")
+      throw CaptureError(
+        "cannot create tracefs instance \(name) under \(root)/instances: \(String(cString: strerror(errno)))")
     }
     handle = h
   }

@@ -25,7 +25,8 @@ public enum TracefsMount {
   public static func validate(_ dir: String) throws {
     let fm = FileManager.default
     for needed in ["current_tracer", "trace_pipe", "instances"] where !fm.fileExists(atPath: dir + "/" + needed) {
-      throw CaptureError("\(dir) is not a tracefs mount (no \(needed)); mount one with: mount -t tracefs nodev /sys/kernel/tracing")
+      throw CaptureError(
+        "\(dir) is not a tracefs mount (no \(needed)); mount one with: mount -t tracefs nodev /sys/kernel/tracing")
     }
   }
 }

@@ -53,14 +53,19 @@ final class DecodeContext {
       emit(.functionExit(ctx, function: function(e.number(data, "func")), duration: d))
     } else if let e = sSwitch, type == e.id {
       let sw = SchedSwitch(
-        prevTid: Int32(truncatingIfNeeded: e.number(data, "prev_pid")), prevComm: symbols.intern(e.string(data, "prev_comm")),
+        prevTid: Int32(truncatingIfNeeded: e.number(data, "prev_pid")),
+        prevComm: symbols.intern(e.string(data, "prev_comm")),
         prevState: state(e.number(data, "prev_state")), nextTid: Int32(truncatingIfNeeded: e.number(data, "next_pid")),
         nextComm: symbols.intern(e.string(data, "next_comm")))
       emit(.schedSwitch(ctx, sw))
     } else if let e = wakeups.first(where: { $0.id == type }) {
-      emit(.schedWakeup(ctx, target: Int32(truncatingIfNeeded: e.number(data, "pid")), comm: symbols.intern(e.string(data, "comm"))))
+      emit(
+        .schedWakeup(
+          ctx, target: Int32(truncatingIfNeeded: e.number(data, "pid")), comm: symbols.intern(e.string(data, "comm"))))
     } else if let e = processExit, type == e.id {
-      emit(.processExit(ctx, tid: Int32(truncatingIfNeeded: e.number(data, "pid")), comm: symbols.intern(e.string(data, "comm"))))
+      emit(
+        .processExit(
+          ctx, tid: Int32(truncatingIfNeeded: e.number(data, "pid")), comm: symbols.intern(e.string(data, "comm"))))
     } else if let ev = tep_find_event(tep, type), let name = ev.pointee.name {
       emit(.event(ctx, name: symbols.intern(String(cString: name))))
     }
@@ -70,7 +75,8 @@ final class DecodeContext {
   private func state(_ raw: UInt64) -> TaskState {
     let bits = raw & 0xFF
     if bits == 0 { return .running }
-    let states: [TaskState] = [.sleeping, .uninterruptible, .stopped, .stopped, .dead, .dead, .other, .idle]  // S D T t X Z P I
+    // Bits 0-7: S D T t X Z P I.
+    let states: [TaskState] = [.sleeping, .uninterruptible, .stopped, .stopped, .dead, .dead, .other, .idle]
     let i = bits.trailingZeroBitCount
     guard i < states.count else {
       unknownStates += 1

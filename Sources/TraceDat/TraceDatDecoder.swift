@@ -13,7 +13,8 @@ public struct TraceDatDecoder: TraceDatDecoding {
     throws -> TraceReadResult
   {
     guard path != "-" else {
-      throw TraceInputError(file: displayName, line: 0, kind: "trace-dat", "trace.dat cannot be read from stdin: give its path")
+      throw TraceInputError(
+        file: displayName, line: 0, kind: "trace-dat", "trace.dat cannot be read from stdin: give its path")
     }
     tracecmd_set_loglevel(TEP_LOG_NONE)
     guard let handle = tracecmd_open(path, Int32(TRACECMD_FL_LOAD_NO_PLUGINS.rawValue)) else {
@@ -31,21 +32,26 @@ public struct TraceDatDecoder: TraceDatDecoding {
       let box = SinkBox(context: context) { sinkPointer.pointee.receive($0) }
       let unmanaged = Unmanaged.passRetained(box)
       defer { unmanaged.release() }
-      result = tracecmd_iterate_events(handle, nil, 0, { _, record, _, data in
-        guard let record, let data else { return 0 }
-        Unmanaged<SinkBox>.fromOpaque(data).takeUnretainedValue().handle(record)
-        return 0
-      }, unmanaged.toOpaque())
+      result = tracecmd_iterate_events(
+        handle, nil, 0,
+        { _, record, _, data in
+          guard let record, let data else { return 0 }
+          Unmanaged<SinkBox>.fromOpaque(data).takeUnretainedValue().handle(record)
+          return 0
+        }, unmanaged.toOpaque())
     }
     if result < 0 || context.records == 0 && context.index == 0 {
-      throw TraceInputError(file: displayName, line: 0, kind: "trace-dat", "libtracecmd could not read the events of this trace.dat")
+      throw TraceInputError(
+        file: displayName, line: 0, kind: "trace-dat", "libtracecmd could not read the events of this trace.dat")
     }
     var log = DiagnosticLog(file: displayName)
     if context.unknownStates > 0 {
-      log.add(.warning, "trace-dat", line: 0, "\(context.unknownStates) sched_switch records with an unknown prev_state")
+      log.add(
+        .warning, "trace-dat", line: 0, "\(context.unknownStates) sched_switch records with an unknown prev_state")
     }
     return TraceReadResult(
-      format: .traceDat, lines: context.index, bytes: Int64((try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0),
+      format: .traceDat, lines: context.index,
+      bytes: Int64((try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0),
       recognisedLines: context.records, unrecognisedLines: 0, isCutWindow: false, diagnostics: log.summarized)
   }
 }

@@ -117,17 +117,22 @@ public struct TraceFileReader {
       guard let traceDat, let path = sourcePath else {
         throw TraceInputError(
           file: name, line: 0, kind: "trace-dat",
-          "this is a trace-cmd trace.dat file: give its path to iou-analyze, or read it with `trace-cmd report` and analyse the text")
+          "this is a trace-cmd trace.dat file: give its path to iou-analyze, or read it with `trace-cmd report` and analyse the text"
+        )
       }
       return try traceDat.read(path: path, displayName: name, symbols: symbols, into: &sink)
     }
     if parser == nil { try decide() }
     parser!.finish(into: &sink, log: &log)
     for o in summary.oversizedLines {
-      log.add(.warning, "oversized-line", line: o.line, "line of \(o.length) bytes is longer than the \(maxLineLength)-byte limit; skipped")
+      log.add(
+        .warning, "oversized-line", line: o.line,
+        "line of \(o.length) bytes is longer than the \(maxLineLength)-byte limit; skipped")
     }
     if summary.lastLineUnterminated, format != .pastedReport {
-      log.add(.warning, "truncated", line: summary.lines + summary.oversizedLines.count, "last line has no newline: the file may have been cut in the middle of a line")
+      log.add(
+        .warning, "truncated", line: summary.lines + summary.oversizedLines.count,
+        "last line has no newline: the file may have been cut in the middle of a line")
     }
     let recognised = parser!.recognisedLines
     let unrecognised = parser!.unrecognisedLines

@@ -1,9 +1,10 @@
+import TraceParse
+
 #if canImport(Glibc)
   import Glibc
 #elseif canImport(Darwin)
   import Darwin
 #endif
-import TraceParse
 
 /// Options of `collapse` for perf script input; the names and meanings are those of FlameGraph's
 /// stackcollapse-perf.pl, whose output ``PerfScriptFolder`` reproduces byte for byte.
@@ -268,7 +269,8 @@ public struct PerfScriptFolder {
       }
     }
     pname = scratch.withUnsafeBufferPointer { names.intern(ByteSpan(base: $0.baseAddress, count: $0.count)) }
-    pnameIsJava = scratch.count >= 4 && scratch[0] == 0x6A && scratch[1] == 0x61 && scratch[2] == 0x76 && scratch[3] == 0x61
+    pnameIsJava =
+      scratch.count >= 4 && scratch[0] == 0x6A && scratch[1] == 0x61 && scratch[2] == 0x76 && scratch[3] == 0x61
     return true
   }
 
@@ -389,7 +391,9 @@ public struct PerfScriptFolder {
     var i = s.count - 1
     while i >= 0, (s[i] >= 0x30 && s[i] <= 0x39) || (s[i] >= 0x61 && s[i] <= 0x66) { i -= 1 }
     // s[i+1..] is the hex run; need `+0x` right before it and at least one digit.
-    guard i < s.count - 1, i >= 2, s[i] == UInt8(ascii: "x"), s[i - 1] == UInt8(ascii: "0"), s[i - 2] == UInt8(ascii: "+") else {
+    guard i < s.count - 1, i >= 2, s[i] == UInt8(ascii: "x"), s[i - 1] == UInt8(ascii: "0"),
+      s[i - 2] == UInt8(ascii: "+")
+    else {
       // The run may have swallowed the `0` of `0x`… only when `x` is not there: no offset.
       return s
     }

@@ -1,9 +1,10 @@
+import TraceParse
+
 #if canImport(Glibc)
   import Glibc
 #elseif canImport(Darwin)
   import Darwin
 #endif
-import TraceParse
 
 /// Interns byte strings (process names, frames, whole frame lines) into dense ids; lookups hash
 /// eight bytes at a time and allocate nothing for bytes already seen.
@@ -53,7 +54,8 @@ struct ByteInterner {
       if id < 0 { break }
       let i = Int(id)
       if hashes[i] == h, Int(lengths[i]) == s.count {
-        let same = s.count == 0 || arena.withUnsafeBufferPointer { memcmp($0.baseAddress! + starts[i], s.base!, s.count) == 0 }
+        let same =
+          s.count == 0 || arena.withUnsafeBufferPointer { memcmp($0.baseAddress! + starts[i], s.base!, s.count) == 0 }
         if same { return (UInt32(id), false) }
       }
       slot = (slot + 1) & mask
@@ -166,7 +168,10 @@ struct StackTable {
 
   /// Writes `a;b;c weight\n` lines sorted bytewise by their stack text; stacks whose weight is
   /// below `minimum` are left out.
-  func writeSorted(names: ByteInterner, minimum: Int64 = Int64.min, transform: (Int64) -> Int64 = { $0 }, to out: (UnsafeRawBufferPointer) -> Void) {
+  func writeSorted(
+    names: ByteInterner, minimum: Int64 = Int64.min, transform: (Int64) -> Int64 = { $0 },
+    to out: (UnsafeRawBufferPointer) -> Void
+  ) {
     writeSorted(appendName: { names.append($0, to: &$1) }, minimum: minimum, transform: transform, to: out)
   }
 

@@ -65,7 +65,9 @@ let topHelp = """
     return try command.run(parsed, io)
   } catch let e as UsageError {
     io.err("Error: \(e.message)")
-    if let spec = e.spec { io.err("Usage: \(spec.usage)\n  See 'iou-analyze \(spec.name) --help' for more information.") }
+    if let spec = e.spec {
+      io.err("Usage: \(spec.usage)\n  See 'iou-analyze \(spec.name) --help' for more information.")
+    }
     return ExitCode.usage
   } catch let e as TraceInputError {
     io.err("Error: \(e.diagnostic.formatted)")

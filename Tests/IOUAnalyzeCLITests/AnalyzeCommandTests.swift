@@ -53,7 +53,8 @@ import Testing
 
   @Test func badInputExitsTwoWithFileAndLine() throws {
     let garbage = FileManager.default.temporaryDirectory.appendingPathComponent("garbage-\(UUID()).bin").path
-    var bytes = [UInt8](FileManager.default.contents(atPath: CLI.fixture("shared-traces/fix-fail-fault/threadexit/trace.dat"))!)
+    var bytes = [UInt8](
+      FileManager.default.contents(atPath: CLI.fixture("shared-traces/fix-fail-fault/threadexit/trace.dat"))!)
     bytes.removeFirst(64)
     FileManager.default.createFile(atPath: garbage, contents: Data(bytes))
     let r = try CLI.run(["analyze", garbage])

@@ -8,7 +8,9 @@ import Testing
     guard FileManager.default.isExecutableFile(atPath: "/usr/bin/setpriv"), geteuid() == 0 else { return }
     let p = Process()
     p.executableURL = URL(fileURLWithPath: "/usr/bin/setpriv")
-    p.arguments = ["--reuid=65534", "--regid=65534", "--clear-groups", CLI.executable.path, "capture", "--out", "/tmp/never"]
+    p.arguments = [
+      "--reuid=65534", "--regid=65534", "--clear-groups", CLI.executable.path, "capture", "--out", "/tmp/never",
+    ]
     let err = Pipe()
     p.standardError = err
     p.standardOutput = Pipe()

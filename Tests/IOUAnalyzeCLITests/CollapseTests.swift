@@ -10,11 +10,14 @@ import Testing
   ]
   static let cases: [(file: String, args: [String])] = [
     ("default", []), ("pid", ["--pid"]), ("tid", ["--tid"]), ("kernel", ["--kernel"]), ("jit", ["--jit"]),
-    ("all", ["--all"]), ("addrs", ["--addrs"]), ("event-filter-cpu-clock-tid-kernel", ["--event-filter", "cpu-clock", "--tid", "--kernel"]),
+    ("all", ["--all"]), ("addrs", ["--addrs"]),
+    ("event-filter-cpu-clock-tid-kernel", ["--event-filter", "cpu-clock", "--tid", "--kernel"]),
   ]
 
   static func expected(_ capture: String, _ name: String) -> String {
-    String(decoding: FileManager.default.contents(atPath: CLI.fixture("formats/perf-script/expected/\(capture)/\(name).folded"))!, as: UTF8.self)
+    String(
+      decoding: FileManager.default.contents(
+        atPath: CLI.fixture("formats/perf-script/expected/\(capture)/\(name).folded"))!, as: UTF8.self)
   }
 
   @Test(arguments: ["vanilla-6.12.117-threadexit", "fix-fail-fault-threadexit"])
@@ -22,7 +25,9 @@ import Testing
     for c in Self.cases {
       let r = try CLI.run(["collapse"] + c.args + [Self.inputs[capture]!])
       #expect(r.status == 0)
-      #expect(r.stdout == Self.expected(capture, c.file), "collapse \(c.args.joined(separator: " ")) differs from \(c.file).folded")
+      #expect(
+        r.stdout == Self.expected(capture, c.file),
+        "collapse \(c.args.joined(separator: " ")) differs from \(c.file).folded")
     }
   }
 
@@ -34,7 +39,9 @@ import Testing
 
   @Test func theSpinningWorkerDominatesTheVanillaFlameGraph() throws {
     let out = Self.expected("vanilla-6.12.117-threadexit", "default")
-    let worker = out.split(separator: "\n").filter { $0.hasPrefix("iou-wrk-92;ret_from_fork_asm;ret_from_fork;io_wq_worker;") }
+    let worker = out.split(separator: "\n").filter {
+      $0.hasPrefix("iou-wrk-92;ret_from_fork_asm;ret_from_fork;io_wq_worker;")
+    }
     let weight = worker.compactMap { Int($0.split(separator: " ").last!) }.reduce(0, +)
     #expect(weight == 141 * 1_001_001)  // 141 samples: the last one (no blank line after it) is not counted
     #expect(worker.contains { $0.contains(";exc_page_fault;handle_mm_fault;hugetlb_fault;handle_userfault") })
@@ -58,15 +65,20 @@ import Testing
 
   @Test func snapshotsCountOnePerStack() throws {
     let r = try CLI.run(["collapse", "--tid", CLI.fixture("shared-traces/vanilla-6.12.117/threadexit/stacks.txt")])
-    #expect(r.stdout.contains("uffd_iou-?/92;entry_SYSCALL_64_after_hwframe;do_syscall_64;x64_sys_call;__x64_sys_exit;do_exit;io_uring_cancel_generic;io_uring_clean_tctx;io_wq_put_and_exit 3\n"))
+    #expect(
+      r.stdout.contains(
+        "uffd_iou-?/92;entry_SYSCALL_64_after_hwframe;do_syscall_64;x64_sys_call;__x64_sys_exit;do_exit;io_uring_cancel_generic;io_uring_clean_tctx;io_wq_put_and_exit 3\n"
+      ))
     let seed = try CLI.run(["collapse", CLI.fixture("seed/000_dd79d7cdb8de7c93.txt")])
     #expect(seed.stdout.contains("iou-wrk-44588;ret_from_fork_asm;ret_from_fork;io_wq_worker;"))
     #expect(seed.stdout.hasSuffix("io_wq_worker_sleeping 1\n"))
   }
 
   @Test func damagedInputWarnsWithLineNumbersAndStillFolds() throws {
-    var lines = String(decoding: FileManager.default.contents(atPath: Self.inputs["vanilla-6.12.117-threadexit"]!)!, as: UTF8.self)
-      .split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+    var lines = String(
+      decoding: FileManager.default.contents(atPath: Self.inputs["vanilla-6.12.117-threadexit"]!)!, as: UTF8.self
+    )
+    .split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
     lines[5] = "garbage that is no perf line"
     let p = FileManager.default.temporaryDirectory.appendingPathComponent("iou-\(UUID().uuidString).txt").path
     _ = FileManager.default.createFile(atPath: p, contents: Data(lines.joined(separator: "\n").utf8))

@@ -10,7 +10,9 @@ import Testing
     try String(contentsOfFile: folder(kernel) + "/script-output.txt", encoding: .utf8)
   }
 
-  @Test(arguments: [("vanilla", Int32(1), "SPINNING"), ("iowq-fail-fault", 0, "RESOLVED"), ("uffd-retry-sleep", 0, "SLEEPING")])
+  @Test(arguments: [
+    ("vanilla", Int32(1), "SPINNING"), ("iowq-fail-fault", 0, "RESOLVED"), ("uffd-retry-sleep", 0, "SLEEPING"),
+  ])
   func theSavedFolderGivesTheVerdictPrintedInTheGuest(kernel: String, exit: Int32, verdict: String) throws {
     let r = try CLI.run(["analyze", folder(kernel) + "/capture"])
     #expect(r.status == exit)

@@ -28,7 +28,8 @@ import Testing
   @Test func lostEventsInTheAfterCaptureMakeItInconclusive() throws {
     var lines = Fixtures.lines(Fixtures.fixGraph)
     lines.insert("CPU:0 [LOST 99 EVENTS]", at: 310)
-    let c = Comparison.compare(before: try analyze(Fixtures.vanillaGraph), after: try analyze(Fixtures.temporary(lines)))
+    let c = Comparison.compare(
+      before: try analyze(Fixtures.vanillaGraph), after: try analyze(Fixtures.temporary(lines)))
     #expect(c.verdict == .inconclusive)
     #expect(c.verdict.exitCode == 3)
   }
@@ -36,7 +37,8 @@ import Testing
   @Test func anAfterWithNoThreadInTheFaultPathIsInconclusive() throws {
     // The first 60 lines of the fix capture: sched events only, before the write was submitted.
     let lines = Array(Fixtures.lines(Fixtures.fixGraph).prefix(60))
-    let c = Comparison.compare(before: try analyze(Fixtures.vanillaGraph), after: try analyze(Fixtures.temporary(lines)))
+    let c = Comparison.compare(
+      before: try analyze(Fixtures.vanillaGraph), after: try analyze(Fixtures.temporary(lines)))
     #expect(c.verdict == .inconclusive)
     #expect(c.reasons.contains { $0.contains("may not have reproduced") })
   }

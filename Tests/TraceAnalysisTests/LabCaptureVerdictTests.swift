@@ -45,7 +45,10 @@ import Testing
     // seed-series: the worker sleeps for good, the exiting thread stays in io_wq_put_and_exit.
     let c = try compare("vanilla/threadexit", "seed-series/threadexit")
     #expect(c.verdict == .confirmed)
-    #expect(c.residualHangs.contains { $0.description.contains("io_wq_put_and_exit") && $0.description.contains("hung-task detector") })
+    #expect(
+      c.residualHangs.contains {
+        $0.description.contains("io_wq_put_and_exit") && $0.description.contains("hung-task detector")
+      })
     #expect(c.residualHangs.contains { $0.description.contains("asleep in the fault path") })
   }
 

@@ -33,7 +33,11 @@ import Testing
 
   @Test func perfSamplesGiveTheShareAndTheStack() throws {
     let w = try #require(try analyze(Self.file(Fixtures.vanillaDir, "perf.txt")).thread(93))
-    #expect(w.evidence.contains { $0.hasPrefix("142 of 142 samples of this thread are in the fault path (100%), 85 of them inside the retry function") })
+    #expect(
+      w.evidence.contains {
+        $0.hasPrefix(
+          "142 of 142 samples of this thread are in the fault path (100%), 85 of them inside the retry function")
+      })
     #expect(w.evidence.contains { $0.hasPrefix("on-CPU 100% of one CPU: 142 of the 283 samples taken on 2 CPUs") })
     #expect(w.cpuShare == 1)
     #expect(w.loopStack.first == "ret_from_fork_asm" && w.loopStack.last == "handle_userfault")
@@ -43,8 +47,14 @@ import Testing
   @Test func procStatGrowthAndTheExitingTaskInD() throws {
     let run = try analyze(Self.file(Fixtures.vanillaDir, "stacks.txt"))
     let w = try #require(run.thread(93))
-    #expect(w.evidence.contains { $0.hasPrefix("/proc stat: utime+stime 396 → 615 ticks over 2.21 s = 99% of a CPU, state R") })
-    #expect(w.evidence.contains { $0.contains("task 92 (uffd_iou) is blocked in D waiting for io workers to exit (io_wq_put_and_exit)") })
+    #expect(
+      w.evidence.contains {
+        $0.hasPrefix("/proc stat: utime+stime 396 → 615 ticks over 2.21 s = 99% of a CPU, state R")
+      })
+    #expect(
+      w.evidence.contains {
+        $0.contains("task 92 (uffd_iou) is blocked in D waiting for io workers to exit (io_wq_put_and_exit)")
+      })
     #expect(w.caveats.contains { $0.hasPrefix("weaker evidence than a trace") })
     let b = try #require(run.files[0].blockedTasks.first { $0.tid == 92 })
     #expect(b.waitsForWorkers && b.workers == [93] && b.stack.first == "io_wq_put_and_exit")
@@ -54,7 +64,10 @@ import Testing
   @Test func sysrqCatchesTheWorkerInTheArchFaultLoop() throws {
     let run = try analyze(Self.file(Fixtures.vanillaDir, "sysrq.txt"))
     let w = try #require(run.thread(93))
-    #expect(w.evidence.first?.contains("NMI backtrace (sysrq l) at line 27: state R, in lock_mm_and_find_vma ← exc_page_fault ← asm_exc_page_fault ← fault_in_readable") == true)
+    #expect(
+      w.evidence.first?.contains(
+        "NMI backtrace (sysrq l) at line 27: state R, in lock_mm_and_find_vma ← exc_page_fault ← asm_exc_page_fault ← fault_in_readable"
+      ) == true)
     let b = try #require(run.files[0].blockedTasks.first)
     #expect(b.tid == 92 && b.waitsForWorkers && b.stack.contains("io_wq_put_and_exit"))
   }
@@ -65,13 +78,20 @@ import Testing
     let run = try analyze(Fixtures.path("lab/vanilla/ringclose/stacks.txt"))
     let w = try #require(run.files[0].threads.first { $0.isWorker })
     #expect(w.verdict == .spinning)
-    #expect(w.caveats.contains { $0.hasPrefix("/proc evidence: it burns a CPU and 3 of its 3 stack samples are in the fault path") })
+    #expect(
+      w.caveats.contains {
+        $0.hasPrefix("/proc evidence: it burns a CPU and 3 of its 3 stack samples are in the fault path")
+      })
   }
 
   @Test func hungTaskAloneIsInconclusive() throws {
     let run = try analyze(Self.file(Fixtures.vanillaDir, "dmesg_hung.txt"))
     #expect(run.verdict == .inconclusive && run.exitCode == 3)
-    #expect(run.reasons.contains { $0.contains("task 92 (uffd_iou) is blocked waiting for its io workers") && $0.contains("no worker is in the capture") })
+    #expect(
+      run.reasons.contains {
+        $0.contains("task 92 (uffd_iou) is blocked waiting for its io workers")
+          && $0.contains("no worker is in the capture")
+      })
     let b = try #require(run.files[0].blockedTasks.first)
     #expect(b.reportedHung && b.waitsForWorkers)
   }
@@ -101,7 +121,11 @@ import Testing
     let w = try #require(run.files[0].threads.first)
     #expect(w.comm == "iou-wrk-44588" && w.ownerTid == 44588 && w.verdict == .spinning)
     #expect(w.evidence.contains { $0.contains("the report states CPU usage 100%") })
-    #expect(w.caveats.contains { $0.hasPrefix("evidence available: one sampled stack pasted from perf report plus the CPU use stated in the text") })
+    #expect(
+      w.caveats.contains {
+        $0.hasPrefix(
+          "evidence available: one sampled stack pasted from perf report plus the CPU use stated in the text")
+      })
     #expect(w.loopStack.last == "io_wq_worker_sleeping" && w.loopStack.contains("handle_userfault"))
     let b = try #require(run.files[0].blockedTasks.first)
     #expect(b.waitsForWorkers && b.stack.first == "io_wq_put_and_exit")
@@ -114,7 +138,8 @@ import Testing
     #expect(confirmed.verdict == .confirmed)
     // Sampled captures alone: the perf capture before, and the one after the fix (no worker at all).
     let sampled = Comparison.compare(
-      before: try analyze(Self.file(Fixtures.vanillaDir, "perf.txt")), after: try analyze(Self.file(Fixtures.fixDir, "perf.txt")))
+      before: try analyze(Self.file(Fixtures.vanillaDir, "perf.txt")),
+      after: try analyze(Self.file(Fixtures.fixDir, "perf.txt")))
     #expect(sampled.verdict == .inconclusive)  // after shows no thread in the fault path: nothing proves the fix
     let same = Comparison.compare(before: try analyze(Fixtures.vanillaDir), after: try analyze(Fixtures.vanillaDir))
     #expect(same.verdict == .notConfirmed)

@@ -31,7 +31,8 @@ func snapshot(_ dir: String) -> [String: Data] {
 
 @Suite struct CaptureSetupTests {
   @Test func statFieldsAreReadAfterTheLastParenthesis() throws {
-    let stacks = try String(contentsOf: fixtures.appendingPathComponent("vanilla-6.12.117/threadexit/stacks.txt"), encoding: .utf8)
+    let stacks = try String(
+      contentsOf: fixtures.appendingPathComponent("vanilla-6.12.117/threadexit/stacks.txt"), encoding: .utf8)
     let line = try #require(stacks.split(separator: "\n").first { $0.hasPrefix("stat: 93 (iou-wrk-92)") })
     let (state, ticks) = try #require(ProcSampler.parseStat(String(line.dropFirst(6))))
     #expect(state == "R")

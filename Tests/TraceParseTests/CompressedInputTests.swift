@@ -8,7 +8,8 @@ import Testing
 /// gzip-compresses `input` in memory (windowBits 15+16 = gzip wrapper).
 func gzip(_ input: [UInt8]) -> [UInt8] {
   var stream = z_stream()
-  deflateInit2_(&stream, 6, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY, ZLIB_VERSION, Int32(MemoryLayout<z_stream>.size))
+  deflateInit2_(
+    &stream, 6, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY, ZLIB_VERSION, Int32(MemoryLayout<z_stream>.size))
   var out = [UInt8](repeating: 0, count: Int(deflateBound(&stream, uLong(input.count))) + 64)
   var inCopy = input
   let produced = inCopy.withUnsafeMutableBufferPointer { inp in
@@ -27,7 +28,9 @@ func gzip(_ input: [UInt8]) -> [UInt8] {
 
 func zstd(_ input: [UInt8]) -> [UInt8] {
   var out = [UInt8](repeating: 0, count: ZSTD_compressBound(input.count))
-  let n = out.withUnsafeMutableBytes { o in input.withUnsafeBytes { i in ZSTD_compress(o.baseAddress, o.count, i.baseAddress, i.count, 3) } }
+  let n = out.withUnsafeMutableBytes { o in
+    input.withUnsafeBytes { i in ZSTD_compress(o.baseAddress, o.count, i.baseAddress, i.count, 3) }
+  }
   return Array(out[0..<n])
 }
 

@@ -20,7 +20,9 @@ import Testing
     // `kworker/0:0:7`-style comms that contain ':' keep it.
     #expect(switches.contains { s.name($0.1.prevComm) == "kworker/0:0" && $0.1.prevTid == 7 })
     // funcgraph_entry lines of `iou-wrk-363-364`: comm with dashes, pid after the last one.
-    let hu = r.filter { $0.entryName.map { s.name($0) } == "handle_userfault" || $0.leafName.map { s.name($0) } == "handle_userfault" }
+    let hu = r.filter {
+      $0.entryName.map { s.name($0) } == "handle_userfault" || $0.leafName.map { s.name($0) } == "handle_userfault"
+    }
     #expect(hu.count == 2)
     #expect(hu.allSatisfy { $0.context.tid == 364 && s.name($0.context.comm) == "iou-wrk-363" })
   }
@@ -46,7 +48,8 @@ import Testing
         Issue.record("not a sched_switch: \(rec)")
         continue
       }
-      #expect(c.tid == 67 && sw.prevTid == 67 && sw.prevState == .uninterruptible && s.name(sw.prevComm) == "iou-wrk-66")
+      #expect(
+        c.tid == 67 && sw.prevTid == 67 && sw.prevState == .uninterruptible && s.name(sw.prevComm) == "iou-wrk-66")
     }
     #expect(r[2].context.tgid == 65)
     #expect(s.name(r[3].context.comm) == "<...>")

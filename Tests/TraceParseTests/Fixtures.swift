@@ -25,7 +25,8 @@ enum Fixtures {
   }
 
   static func lines(_ path: String) -> [String] {
-    String(decoding: bytes(path), as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+    String(decoding: bytes(path), as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false).map(
+      String.init)
   }
 }
 

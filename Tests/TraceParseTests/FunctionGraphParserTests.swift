@@ -21,7 +21,10 @@ extension TraceRecord {
     let (s, r, result) = try readAll(Fixtures.doc("default.txt"))
     #expect(result.format == .ftrace)
     #expect(result.unrecognisedLines == 0)
-    #expect(r.compactMap(\.entryName).map { s.name($0) }.prefix(4) == ["sys_open", "do_sys_open", "getname", "kmem_cache_alloc"])
+    #expect(
+      r.compactMap(\.entryName).map { s.name($0) }.prefix(4) == [
+        "sys_open", "do_sys_open", "getname", "kmem_cache_alloc",
+      ])
     #expect(r.first!.context.cpu == 0)
     #expect(r.first!.context.tid == -1)  // no proc column, no banner yet
     let leaf = r.first { $0.leafName != nil }!
@@ -68,7 +71,10 @@ extension TraceRecord {
       #expect(result.unrecognisedLines == 0)
       let exits = r.filter(\.isExit).compactMap { $0.exitName! }.map { s.name($0) }
       #expect(exits == ["cgroup_taskset_first", "cpu_cgroup_can_attach", "cgroup_migrate_execute", "cgroup_migrate"])
-      #expect(r.compactMap(\.leafName).map { s.name($0) } == ["cgroup_migrate_add_task", "cgroup_taskset_next", "sched_rt_can_attach"])
+      #expect(
+        r.compactMap(\.leafName).map { s.name($0) } == [
+          "cgroup_migrate_add_task", "cgroup_taskset_next", "sched_rt_can_attach",
+        ])
     }
   }
 

@@ -36,7 +36,8 @@ import Testing
   @Test func contextInfoOffLeavesOnlyTheGraph() throws {
     // options/context-info off: no prologue and no duration column, just indentation and body.
     let lines = Fixtures.lines(Fixtures.fixGraph).map { line -> String in
-      guard let bar = line.range(of: "|  ", options: .backwards), line.hasPrefix("    4.") || line.hasPrefix("    5.") else { return line }
+      guard let bar = line.range(of: "|  ", options: .backwards), line.hasPrefix("    4.") || line.hasPrefix("    5.")
+      else { return line }
       return String(line[bar.upperBound...])
     }
     let (s, r, result) = try records(lines)

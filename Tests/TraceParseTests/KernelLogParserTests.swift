@@ -12,7 +12,8 @@ import Testing
   static let fixSysrq = Fixtures.path("shared-traces/fix-fail-fault/threadexit/sysrq.txt")
 
   struct Shot {
-    var source: SnapshotSource, tid: Int32, tgid: Int32, cpu: Int32, comm: String, state: TaskState?, ts: Int64?, line: Int
+    var source: SnapshotSource, tid: Int32, tgid: Int32, cpu: Int32, comm: String, state: TaskState?, ts: Int64?,
+      line: Int
     var frames: [String], unreliable: Int
   }
 
@@ -21,7 +22,8 @@ import Testing
     let s: [Shot] = records.compactMap {
       guard case .stackSnapshot(let c, let source, let state, let st) = $0 else { return nil }
       return Shot(
-        source: source, tid: c.tid, tgid: c.tgid, cpu: c.cpu, comm: symbols.name(c.comm), state: state, ts: c.timestamp, line: c.line,
+        source: source, tid: c.tid, tgid: c.tgid, cpu: c.cpu, comm: symbols.name(c.comm), state: state, ts: c.timestamp,
+        line: c.line,
         frames: st.frames.map { symbols.name($0) }, unreliable: st.unreliableCount)
     }
     return (s, result)
@@ -29,7 +31,8 @@ import Testing
 
   static let exitStack = [
     "__schedule", "schedule", "schedule_timeout", "__wait_for_common", "io_wq_put_and_exit", "io_uring_clean_tctx",
-    "io_uring_cancel_generic", "do_exit", "__x64_sys_exit", "x64_sys_call", "do_syscall_64", "entry_SYSCALL_64_after_hwframe",
+    "io_uring_cancel_generic", "do_exit", "__x64_sys_exit", "x64_sys_call", "do_syscall_64",
+    "entry_SYSCALL_64_after_hwframe",
   ]
 
   @Test func hungTaskReport() throws {
@@ -52,7 +55,8 @@ import Testing
     // RIP before the trace = innermost frame; the exception frame's RIP sits after asm_exc_page_fault.
     #expect(
       w.frames == [
-        "lock_mm_and_find_vma", "exc_page_fault", "asm_exc_page_fault", "fault_in_readable", "fault_in_iov_iter_readable",
+        "lock_mm_and_find_vma", "exc_page_fault", "asm_exc_page_fault", "fault_in_readable",
+        "fault_in_iov_iter_readable",
         "iomap_file_buffered_write", "blkdev_write_iter", "io_write", "io_issue_sqe", "io_wq_submit_work",
         "io_worker_handle_work", "io_wq_worker", "ret_from_fork", "ret_from_fork_asm",
       ])
@@ -85,16 +89,22 @@ import Testing
     // The running worker's real frames (from sysrq.txt) under a soft-lockup and an RCU-stall header.
     let frames = Fixtures.lines(Self.sysrq).filter { $0.contains("]  ") && $0.contains("+0x") }.dropFirst(13).prefix(16)
     let lockup =
-      ["[  123.000001] watchdog: BUG: soft lockup - CPU#0 stuck for 22s! [iou-wrk-92:93]",
-       "[  123.000002] Modules linked in:",
-       "[  123.000003] CPU: 0 UID: 0 PID: 93 Comm: iou-wrk-92 Not tainted 6.12.117 #2",
-       "[  123.000004] RIP: 0010:lock_mm_and_find_vma+0x67/0x198",
-       "[  123.000005] Call Trace:", "[  123.000006]  <TASK>"] + frames + ["[  123.000007]  </TASK>",
-       "[  150.000000] rcu: INFO: rcu_preempt self-detected stall on CPU",
-       "[  150.000001] CPU: 0 UID: 0 PID: 93 Comm: iou-wrk-92 Tainted: G             L     6.12.117 #2",
-       "[  150.000002] Call Trace:", "[  150.000003]  <TASK>"] + frames + ["[  150.000004]  </TASK>"]
+      [
+        "[  123.000001] watchdog: BUG: soft lockup - CPU#0 stuck for 22s! [iou-wrk-92:93]",
+        "[  123.000002] Modules linked in:",
+        "[  123.000003] CPU: 0 UID: 0 PID: 93 Comm: iou-wrk-92 Not tainted 6.12.117 #2",
+        "[  123.000004] RIP: 0010:lock_mm_and_find_vma+0x67/0x198",
+        "[  123.000005] Call Trace:", "[  123.000006]  <TASK>",
+      ] + frames + [
+        "[  123.000007]  </TASK>",
+        "[  150.000000] rcu: INFO: rcu_preempt self-detected stall on CPU",
+        "[  150.000001] CPU: 0 UID: 0 PID: 93 Comm: iou-wrk-92 Tainted: G             L     6.12.117 #2",
+        "[  150.000002] Call Trace:", "[  150.000003]  <TASK>",
+      ] + frames + ["[  150.000004]  </TASK>"]
     let (s, _) = try Self.shots(Fixtures.temporary(Array(lockup.joined(separator: "\n").utf8)))
-    #expect(s.count == 2 && s.allSatisfy { $0.source == .lockup && $0.tid == 93 && $0.comm == "iou-wrk-92" && $0.state == .running })
+    #expect(
+      s.count == 2
+        && s.allSatisfy { $0.source == .lockup && $0.tid == 93 && $0.comm == "iou-wrk-92" && $0.state == .running })
     #expect(s[0].frames.first == "lock_mm_and_find_vma" && s[0].cpu == 0)
     #expect(s[1].frames.contains("fault_in_iov_iter_readable"))
   }

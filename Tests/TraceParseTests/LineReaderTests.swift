@@ -21,9 +21,12 @@ final class MemorySource: ByteSource {
   }
 }
 
-func collectLines(_ bytes: [UInt8], chunk: Int = 64, max: Int = 1 << 20, step: Int = 7) throws -> ([String], LineReaderSummary) {
+func collectLines(_ bytes: [UInt8], chunk: Int = 64, max: Int = 1 << 20, step: Int = 7) throws -> (
+  [String], LineReaderSummary
+) {
   var out: [String] = []
-  let s = try LineReader(source: MemorySource(bytes, step: step), chunkSize: chunk, maxLineLength: max).forEachLine { l, _ in
+  let s = try LineReader(source: MemorySource(bytes, step: step), chunkSize: chunk, maxLineLength: max).forEachLine {
+    l, _ in
     out.append(l.string)
     return true
   }

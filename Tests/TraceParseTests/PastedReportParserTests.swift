@@ -20,8 +20,10 @@ import Testing
     }
     #expect(shots.count == 2)
     let proc = shots[0]
-    #expect(proc.0 == .procStack && proc.1 == PseudoTid.base && proc.3 == .uninterruptible)  // "threads with the UN state"
-    #expect(proc.4.count == 11 && proc.4.first == "io_wq_put_and_exit" && proc.4.last == "entry_SYSCALL_64_after_hwframe")
+    // "threads with the UN state"
+    #expect(proc.0 == .procStack && proc.1 == PseudoTid.base && proc.3 == .uninterruptible)
+    #expect(
+      proc.4.count == 11 && proc.4.first == "io_wq_put_and_exit" && proc.4.last == "entry_SYSCALL_64_after_hwframe")
     let perf = shots[1]
     #expect(perf.0 == .perfReport && perf.1 == PseudoTid.base + 1 && perf.2 == "iou-wrk-44588" && perf.3 == .running)
     // Root first in the text, innermost first in the record.

@@ -13,7 +13,8 @@ import Testing
   static let fix = Fixtures.path("shared-traces/fix-fail-fault/threadexit/perf.txt")
 
   struct Sample {
-    var line: Int, cpu: Int32, tid: Int32, tgid: Int32, comm: String, ts: Int64?, event: String, period: Int64?, frames: [String]
+    var line: Int, cpu: Int32, tid: Int32, tgid: Int32, comm: String, ts: Int64?, event: String, period: Int64?,
+      frames: [String]
   }
 
   static func samples(_ path: String) throws -> ([Sample], [TraceRecord], TraceReadResult) {
@@ -21,7 +22,8 @@ import Testing
     let s: [Sample] = records.compactMap {
       guard case .sample(let c, let e, let p, let st) = $0 else { return nil }
       return Sample(
-        line: c.line, cpu: c.cpu, tid: c.tid, tgid: c.tgid, comm: symbols.name(c.comm), ts: c.timestamp, event: symbols.name(e),
+        line: c.line, cpu: c.cpu, tid: c.tid, tgid: c.tgid, comm: symbols.name(c.comm), ts: c.timestamp,
+        event: symbols.name(e),
         period: p, frames: st.frames.map { symbols.name($0) })
     }
     return (s, records, result)
@@ -40,7 +42,8 @@ import Testing
     let first = try #require(s.first)
     #expect(first.line == 2 && first.comm == "iou-wrk-92" && first.tid == 93 && first.tgid == -1 && first.cpu == 0)
     #expect(first.ts == 22_126_957_000 && first.event == "cpu-clock" && first.period == 1_001_001)
-    #expect(first.frames.first == "handle_userfault" && first.frames.last == "ret_from_fork_asm" && first.frames.count == 16)
+    #expect(
+      first.frames.first == "handle_userfault" && first.frames.last == "ret_from_fork_asm" && first.frames.count == 16)
   }
 
   @Test func userFramesUnknownSymbolsAndDsos() throws {
@@ -75,7 +78,9 @@ import Testing
     let (s, _, r) = try Self.samples(p)
     #expect(r.unrecognisedLines == 0)
     #expect(s.count == 2)
-    #expect(s[0].comm == "DOM Worker 2" && s[0].tgid == 12688 && s[0].tid == 12690 && s[0].cpu == -1 && s[0].period == 250_000)
+    #expect(
+      s[0].comm == "DOM Worker 2" && s[0].tgid == 12688 && s[0].tid == 12690 && s[0].cpu == -1 && s[0].period == 250_000
+    )
     #expect(s[1].comm == "kworker/0:1" && s[1].tid == 7 && s[1].cpu == 1 && s[1].event == "cycles:ppp")
   }
 
@@ -120,8 +125,11 @@ import Testing
     let (s, _, r) = try Self.samples(p)
     #expect(r.unrecognisedLines == 0)
     #expect(s.count == 2)
-    #expect(s[0].comm == "iou-wrk-92" && s[0].tid == 93 && s[0].ts == nil && s[0].period == nil && s[0].event == "cpu-clock")
-    #expect(s[1].tgid == 91 && s[1].tid == 93 && s[1].cpu == 0 && s[1].period == 1_001_001 && s[1].frames == ["handle_userfault"])
+    #expect(
+      s[0].comm == "iou-wrk-92" && s[0].tid == 93 && s[0].ts == nil && s[0].period == nil && s[0].event == "cpu-clock")
+    #expect(
+      s[1].tgid == 91 && s[1].tid == 93 && s[1].cpu == 0 && s[1].period == 1_001_001
+        && s[1].frames == ["handle_userfault"])
   }
 
   @Test func perfRecordLinesAndLostEvents() throws {
@@ -136,7 +144,9 @@ import Testing
     let (s, records, r) = try Self.samples(p)
     #expect(r.unrecognisedLines == 0)
     #expect(s.count == 1)
-    let lost = records.compactMap { rec -> Int64? in if case .lost(_, let n) = rec { return n ?? -1 }; return nil }
+    let lost = records.compactMap { rec -> Int64? in
+      if case .lost(_, let n) = rec { return n ?? -1 }; return nil
+    }
     #expect(lost == [17])
   }
 

@@ -21,9 +21,13 @@ import Testing
       switch r {
       case .stackSnapshot(let c, let source, let state, let st):
         #expect(source == .procStack)
-        shots.append(Shot(tid: c.tid, comm: symbols.name(c.comm), state: state, ts: c.timestamp, line: c.line, frames: st.frames.map { symbols.name($0) }))
+        shots.append(
+          Shot(
+            tid: c.tid, comm: symbols.name(c.comm), state: state, ts: c.timestamp, line: c.line,
+            frames: st.frames.map { symbols.name($0) }))
       case .cpuTimeSample(let c, let state, let u, let s):
-        stats.append(Stat(tid: c.tid, comm: symbols.name(c.comm), state: state, ticks: u + s, ts: c.timestamp, line: c.line))
+        stats.append(
+          Stat(tid: c.tid, comm: symbols.name(c.comm), state: state, ticks: u + s, ts: c.timestamp, line: c.line))
       default: Issue.record("unexpected record \(r)")
       }
     }
@@ -48,7 +52,8 @@ import Testing
 
   @Test func fixStacksHoldOnlyTheMainThread() throws {
     let (shots, stats, _) = try Self.read(Self.fix)
-    #expect(Set(stats.map(\.tid)) == [91] && shots.count == 3 && shots.allSatisfy { $0.frames.first == "__do_sys_pause" })
+    #expect(
+      Set(stats.map(\.tid)) == [91] && shots.count == 3 && shots.allSatisfy { $0.frames.first == "__do_sys_pause" })
   }
 
   @Test func headHeadersAndBareConcatenation() throws {
@@ -71,7 +76,8 @@ import Testing
     let st = try #require(
       ProcStackParser.parseStat(
         ByteSpan.wrap("93 (iou (wrk) 92) R 1 0 0 0 -1 4210768 0 0 0 0 7 396 0 0 20 0 3 0 2086")))
-    #expect(st.tid == 93 && st.comm.string == "iou (wrk) 92" && st.state == .running && st.utime == 7 && st.stime == 396)
+    #expect(
+      st.tid == 93 && st.comm.string == "iou (wrk) 92" && st.state == .running && st.utime == 7 && st.stime == 396)
   }
 
   @Test func brokenLinesAreReportedWithTheirNumbers() throws {

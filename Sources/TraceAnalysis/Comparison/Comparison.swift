@@ -41,7 +41,9 @@ public struct Comparison: Sendable, Codable, Equatable {
   public var after: RunAnalysis
 
   /// Compares two analyses.
-  public static func compare(before: RunAnalysis, after: RunAnalysis, thresholds: Thresholds = Thresholds()) -> Comparison {
+  public static func compare(before: RunAnalysis, after: RunAnalysis, thresholds: Thresholds = Thresholds())
+    -> Comparison
+  {
     let spinBefore = before.threads(in: .spinning)
     let spinAfter = after.threads(in: .spinning)
     let settledAfter = after.threads(in: .sleeping) + after.threads(in: .resolved)
@@ -66,7 +68,9 @@ public struct Comparison: Sendable, Codable, Equatable {
       }
     } else if settledAfter.isEmpty {
       verdict = .inconclusive
-      reasons.append("after: no thread in the fault path at all, so the scenario may not have reproduced; nothing shows the fix at work")
+      reasons.append(
+        "after: no thread in the fault path at all, so the scenario may not have reproduced; nothing shows the fix at work"
+      )
     } else {
       verdict = .confirmed
     }
@@ -74,7 +78,8 @@ public struct Comparison: Sendable, Codable, Equatable {
       let (f, t) = spinBefore[0]
       let captures = Set(spinBefore.map(\.file)).count
       reasons.insert(
-        "before: SPINNING in \(captures) capture\(captures == 1 ? "" : "s") (e.g. \(t.comm) tid \(t.tid) in \(f))", at: 0)
+        "before: SPINNING in \(captures) capture\(captures == 1 ? "" : "s") (e.g. \(t.comm) tid \(t.tid) in \(f))",
+        at: 0)
     }
     if verdict == .confirmed {
       for (f, t) in settledAfter {
@@ -101,12 +106,16 @@ public struct Comparison: Sendable, Codable, Equatable {
         out.append(
           ResidualHang(
             file: f.file, tid: t.tid, comm: t.comm,
-            description: "asleep in the fault path (\(t.loopStack.last ?? "handle_userfault")) from line \(e.firstLine) to the end of the capture"
+            description:
+              "asleep in the fault path (\(t.loopStack.last ?? "handle_userfault")) from line \(e.firstLine) to the end of the capture"
               + (e.seconds.map { " (\(Format.seconds($0)))" } ?? "") + ": the fault is never served"))
       }
       for b in f.blockedTasks where !named.contains(b.tid) {
         let longEnough = b.untilEndOfCapture && (b.blockedFor ?? 0) >= th.hangMinimum
-        guard longEnough || b.reportedHung || (b.waitsForWorkers && b.untilEndOfCapture) || (b.waitsForWorkers && !b.stack.isEmpty) else { continue }
+        guard
+          longEnough || b.reportedHung || (b.waitsForWorkers && b.untilEndOfCapture)
+            || (b.waitsForWorkers && !b.stack.isEmpty)
+        else { continue }
         var d = "blocked in D"
         if let top = b.stack.first(where: { $0.hasPrefix("io_wq_put_and_exit") }) ?? b.stack.first { d += " in \(top)" }
         if let t = b.blockedFor { d += " for \(Format.duration(t)) up to the end of the capture" }

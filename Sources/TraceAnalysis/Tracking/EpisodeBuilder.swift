@@ -60,7 +60,9 @@ extension ThreadTracker {
     }
     if s.wakeups > 0 { facts.append("\(s.wakeups) sched_wakeup\(s.wakeups == 1 ? "" : "s") while in the fault path") }
     if t.pendingShortRetries > 0 {
-      facts.append("\(t.pendingShortRetries) retr\(t.pendingShortRetries == 1 ? "y" : "ies") returned at once before sleeping again")
+      facts.append(
+        "\(t.pendingShortRetries) retr\(t.pendingShortRetries == 1 ? "y" : "ies") returned at once before sleeping again"
+      )
       t.pendingShortRetries = 0
     }
     if s.inferred > 0 {

@@ -124,7 +124,9 @@ public final class ThreadTracker: TraceRecordSink {
     case .event(let ctx, let name):
       let t = owner(ctx)
       // `report:…` facts a pasted report states about a task (e.g. its CPU use): claims, not measurements.
-      if sawSnapshots, symbols.name(name).hasPrefix("report:") { reportedFacts[t.tid, default: []].append(String(symbols.name(name).dropFirst(7))) }
+      if sawSnapshots, symbols.name(name).hasPrefix("report:") {
+        reportedFacts[t.tid, default: []].append(String(symbols.name(name).dropFirst(7)))
+      }
     case .sample(let ctx, let event, let period, let stack):
       sawSamples = true
       recordSample(owner(ctx), ctx, event, period, stack)
@@ -286,7 +288,9 @@ public final class ThreadTracker: TraceRecordSink {
 
   // MARK: - samples and snapshots
 
-  private func recordSample(_ t: TrackedThread, _ ctx: RecordContext, _ event: Symbol, _ period: Int64?, _ stack: StackFrames) {
+  private func recordSample(
+    _ t: TrackedThread, _ ctx: RecordContext, _ event: Symbol, _ period: Int64?, _ stack: StackFrames
+  ) {
     t.samples += 1
     totalSamples += 1
     if ctx.cpu >= 0 { samplesPerCPU[ctx.cpu, default: 0] += 1 }

@@ -105,7 +105,8 @@ final class TrackedThread {
   var firstFaultSampleLine = 0
   var lastFaultSampleLine = 0
   var sampleStack: [Symbol] = []
-  var snapshots: [(source: SnapshotSource, state: TaskState?, line: Int, inFault: Bool, exitWait: Bool, frames: [Symbol])] = []
+  var snapshots:
+    [(source: SnapshotSource, state: TaskState?, line: Int, inFault: Bool, exitWait: Bool, frames: [Symbol])] = []
   var cpuTimes: [(timestamp: Int64?, state: TaskState, ticks: Int64, line: Int)] = []
 
   init(tid: Int32) { self.tid = tid }

@@ -23,7 +23,9 @@ public struct FaultLoopDetector {
       let isWorker = tracker.roles.isWorker(comm)
       // Sampled and snapshot input: any task takes ordinary page faults, so a non-worker is in
       // scope only when a stack shows the retry function itself; an io worker with any fault path.
-      let retryShot = t.snapshots.contains { s in s.inFault && s.frames.contains { tracker.roles.role($0).contains(.retry) } }
+      let retryShot = t.snapshots.contains { s in
+        s.inFault && s.frames.contains { tracker.roles.role($0).contains(.retry) }
+      }
       let inFault =
         t.totalCalls > 0
         || (isWorker ? t.faultSamples > 0 || t.snapshots.contains { $0.inFault } : t.retrySamples > 0 || retryShot)
@@ -51,7 +53,8 @@ public struct FaultLoopDetector {
         tracker.flushRun(t, atEnd: false)
         var s = t.sleep ?? SleepPhase(firstStart: call.start, firstLine: call.line)
         s.count += 1
-        s.blockedTime += call.blockedTime + max(0, (tracker.lastTimestamp ?? 0) - (t.switchedOutAt ?? tracker.lastTimestamp ?? 0))
+        s.blockedTime +=
+          call.blockedTime + max(0, (tracker.lastTimestamp ?? 0) - (t.switchedOutAt ?? tracker.lastTimestamp ?? 0))
         s.wakeups += call.wakeups
         t.sleep = s
         t.openCall = nil
@@ -76,7 +79,8 @@ public struct FaultLoopDetector {
     tracker.flushSleep(t, untilEnd: false)
     if let r = t.run {
       t.run = nil
-      let recent = (r.lastEnd.flatMap { end in tracker.lastTimestamp.map { $0 - end <= thresholds.maxRetryGap } }) ?? true
+      let recent =
+        (r.lastEnd.flatMap { end in tracker.lastTimestamp.map { $0 - end <= thresholds.maxRetryGap } }) ?? true
       if r.count >= thresholds.minRetries {
         t.episodes.append(tracker.spinEpisode(t, r, untilEnd: recent && !t.exited))
       } else if t.exited || !recent {
@@ -96,12 +100,15 @@ public struct FaultLoopDetector {
     if t.totalCalls > 0, t.episodes.last?.untilEndOfCapture != true {
       var facts: [String] = []
       if t.pendingShortRetries > 0 {
-        facts.append("the fault returned after \(t.pendingShortRetries) quick retr\(t.pendingShortRetries == 1 ? "y" : "ies") (no loop)")
+        facts.append(
+          "the fault returned after \(t.pendingShortRetries) quick retr\(t.pendingShortRetries == 1 ? "y" : "ies") (no loop)"
+        )
       } else {
         facts.append("the last fault call returned at line \(t.lastCallLine)")
       }
       if t.exited {
-        facts.append("the thread exited at line \(t.exitLine)" + (t.exitTimestamp.map { " (\(Format.timestamp($0)))" } ?? ""))
+        facts.append(
+          "the thread exited at line \(t.exitLine)" + (t.exitTimestamp.map { " (\(Format.timestamp($0)))" } ?? ""))
       } else {
         facts.append("no further fault call up to the end of the capture")
       }
@@ -145,7 +152,8 @@ public struct FaultLoopDetector {
       }
       if t.callersHidden {
         v.caveats.append(
-          "callers of \(v.loopStack.first ?? "the fault function") were not in the capture (set_graph_function starts the graph there); the loop is recognised from repeated entries without sleeping")
+          "callers of \(v.loopStack.first ?? "the fault function") were not in the capture (set_graph_function starts the graph there); the loop is recognised from repeated entries without sleeping"
+        )
       }
     }
     if t.samples > 0 { applySamples(t, &v) }
@@ -185,7 +193,8 @@ public struct FaultLoopDetector {
     guard let first = inWindow.first else { return }
     let n = inWindow.reduce(0) { $0 + Int($1.count ?? 0) }
     v.caveats.append(
-      "events were lost inside this thread's fault window (line \(first.line), CPU \(first.cpu)\(n > 0 ? ", \(n) events" : "")): retries and sleeps may be missing, so no verdict is given")
+      "events were lost inside this thread's fault window (line \(first.line), CPU \(first.cpu)\(n > 0 ? ", \(n) events" : "")): retries and sleeps may be missing, so no verdict is given"
+    )
     if v.verdict != .notInFault { v.verdict = .inconclusive }
   }
 
@@ -194,7 +203,8 @@ public struct FaultLoopDetector {
   private func blockedTask(_ t: TrackedThread, _ comm: String) -> BlockedTask? {
     let symbols = tracker.symbols
     var b = BlockedTask(
-      tid: t.tid, comm: comm.isEmpty ? "?" : comm, stack: [], since: nil, line: 0, blockedFor: nil, untilEndOfCapture: false,
+      tid: t.tid, comm: comm.isEmpty ? "?" : comm, stack: [], since: nil, line: 0, blockedFor: nil,
+      untilEndOfCapture: false,
       reportedHung: false, waitsForWorkers: false, workers: [], evidence: [])
     if t.switchedOutState == .uninterruptible, !t.exited {
       b.since = t.switchedOutAt
@@ -218,10 +228,13 @@ public struct FaultLoopDetector {
       default: what = "stack"
       }
       b.evidence.append(
-        "\(what) at line \(s.line): state \(s.state?.letter ?? "?") in \(s.frames.prefix(3).map { symbols.name($0) }.joined(separator: " ← "))")
+        "\(what) at line \(s.line): state \(s.state?.letter ?? "?") in \(s.frames.prefix(3).map { symbols.name($0) }.joined(separator: " ← "))"
+      )
     }
     guard b.untilEndOfCapture || !b.stack.isEmpty else { return nil }
-    if PseudoTid.isPseudo(t.tid) { b.evidence.append("the text names no pid for this task: tid \(t.tid) is a placeholder") }
+    if PseudoTid.isPseudo(t.tid) {
+      b.evidence.append("the text names no pid for this task: tid \(t.tid) is a placeholder")
+    }
     if b.evidence.count > 4 {
       let n = b.evidence.count - 3
       b.evidence = Array(b.evidence.prefix(3)) + ["… and \(n) more samples showing the same"]
@@ -240,14 +253,19 @@ public struct FaultLoopDetector {
   /// signature of the loop.
   private func corroborate(_ verdicts: inout [ThreadVerdict], _ blocked: [BlockedTask]) {
     let waiter = blocked.first { $0.waitsForWorkers || $0.untilEndOfCapture }
-    for i in verdicts.indices where verdicts[i].verdict == .inconclusive && verdicts[i].caveats.contains(where: { $0.hasPrefix("needs corroboration") }) {
+    for i in verdicts.indices
+    where verdicts[i].verdict == .inconclusive
+      && verdicts[i].caveats.contains(where: { $0.hasPrefix("needs corroboration") })
+    {
       if let w = waiter, w.waitsForWorkers {
         verdicts[i].verdict = .spinning
         verdicts[i].caveats.removeAll { $0.hasPrefix("needs corroboration") }
         verdicts[i].evidence.append(
-          "task \(w.tid) (\(w.comm)) is blocked in D waiting for io workers to exit (\(w.stack.first { $0.hasPrefix("io_wq_put_and_exit") } ?? w.stack.first ?? "io_wq_put_and_exit")), while this worker keeps running")
+          "task \(w.tid) (\(w.comm)) is blocked in D waiting for io workers to exit (\(w.stack.first { $0.hasPrefix("io_wq_put_and_exit") } ?? w.stack.first ?? "io_wq_put_and_exit")), while this worker keeps running"
+        )
         verdicts[i].caveats.append(
-          "weaker evidence than a trace: no sequence of retries was recorded; capture function_graph and sched_switch to prove the loop")
+          "weaker evidence than a trace: no sequence of retries was recorded; capture function_graph and sched_switch to prove the loop"
+        )
       } else {
         verdicts[i].caveats = verdicts[i].caveats.map {
           $0.hasPrefix("needs corroboration") ? String($0.dropFirst("needs corroboration: ".count)) : $0
@@ -265,26 +283,35 @@ public struct FaultLoopDetector {
     if read.isCutWindow { notes.append("the file is a window cut from a longer capture (`# cut:` line)") }
     if tracker.sawFunctionRecords, !tracker.sawSchedSwitch {
       notes.append("no sched_switch events: sleeps are inferred from schedule() durations only")
-      hints.append("echo 1 > /sys/kernel/tracing/events/sched/sched_switch/enable; echo 1 > /sys/kernel/tracing/events/sched/sched_wakeup/enable")
+      hints.append(
+        "echo 1 > /sys/kernel/tracing/events/sched/sched_switch/enable; echo 1 > /sys/kernel/tracing/events/sched/sched_wakeup/enable"
+      )
     }
     if tracker.sawFunctionRecords, tracker.firstTimestamp == nil {
       notes.append("no timestamps (funcgraph-abstime off): retry rates cannot be computed")
       hints.append("echo funcgraph-abstime > /sys/kernel/tracing/trace_options")
     }
-    if !tracker.sawFunctionRecords, !tracker.sawSamples, !tracker.sawSnapshots, verdicts.allSatisfy({ $0.verdict == .notInFault }) {
+    if !tracker.sawFunctionRecords, !tracker.sawSamples, !tracker.sawSnapshots,
+      verdicts.allSatisfy({ $0.verdict == .notInFault })
+    {
       notes.append("events only: no function_graph calls, samples or stacks to place threads in the fault path")
     }
     if verdicts.contains(where: { $0.verdict == .inconclusive }) || verdicts.isEmpty && !blocked.isEmpty {
       hints.append(
-        "trace-cmd record -p function_graph -g handle_userfault -e sched_switch -e sched_wakeup -e sched_process_exit -- sleep 2")
+        "trace-cmd record -p function_graph -g handle_userfault -e sched_switch -e sched_wakeup -e sched_process_exit -- sleep 2"
+      )
       hints.append("perf record -e cpu-clock -F 999 -g -a -- sleep 2 && perf script")
     }
     if tracker.lostTotal > 0 {
       notes.append("\(tracker.lost.count) lost-events marker(s) in the file")
-      hints.append("echo 65536 > /sys/kernel/tracing/buffer_size_kb  # larger per-CPU buffer, and narrow set_graph_function")
+      hints.append(
+        "echo 65536 > /sys/kernel/tracing/buffer_size_kb  # larger per-CPU buffer, and narrow set_graph_function")
     }
     if verdicts.isEmpty {
-      notes.append(blocked.isEmpty ? "no io worker and no thread in the fault path in this capture" : "no io worker or fault-path thread in this capture")
+      notes.append(
+        blocked.isEmpty
+          ? "no io worker and no thread in the fault path in this capture"
+          : "no io worker or fault-path thread in this capture")
     }
   }
 }

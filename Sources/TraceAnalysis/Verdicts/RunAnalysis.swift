@@ -94,7 +94,8 @@ public enum RunAnalyzer {
       do {
         results.append(try analyzeFile(f, options: options))
       } catch let e as TraceInputError where e.diagnostic.kind == "empty" && files.count > 1 {
-        results.append(skipped(f, "empty file (nothing was captured; for a hung-task log this means no hang was reported)"))
+        results.append(
+          skipped(f, "empty file (nothing was captured; for a hung-task log this means no hang was reported)"))
       } catch let e as TraceInputError {
         if files.count == 1 { throw e }
         firstError = firstError ?? e
@@ -129,7 +130,8 @@ public enum RunAnalyzer {
         "task \(w.tid) (\(w.comm)) is blocked waiting for its io workers in \(file), but no worker is in the capture")
     }
     if reasons.isEmpty {
-      reasons.append(all.isEmpty ? "no io worker and no thread in the fault path" : "no thread in the fault path is spinning")
+      reasons.append(
+        all.isEmpty ? "no io worker and no thread in the fault path" : "no thread in the fault path is spinning")
     }
     return RunAnalysis(input: input, files: files, verdict: verdict, reasons: reasons)
   }

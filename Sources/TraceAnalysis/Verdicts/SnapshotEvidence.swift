@@ -27,16 +27,22 @@ extension FaultLoopDetector {
     if v.loopStack.isEmpty { v.loopStack = t.sampleStack.map { symbols.name($0) } }
     v.evidence.append(
       String(
-        format: "%d of %d samples of this thread are in the fault path (%.0f%%), %d of them inside the retry function; lines %d–%d",
+        format:
+          "%d of %d samples of this thread are in the fault path (%.0f%%), %d of them inside the retry function; lines %d–%d",
         t.faultSamples, t.samples, share * 100, t.retrySamples, t.firstFaultSampleLine, t.lastFaultSampleLine))
     if let a = t.firstFaultSample, let b = t.lastFaultSample, b > a {
-      v.evidence.append(String(format: "%.0f fault-path samples/s over %@", Double(t.faultSamples) / (Double(b - a) / 1e9), Format.duration(b - a)))
+      v.evidence.append(
+        String(
+          format: "%.0f fault-path samples/s over %@", Double(t.faultSamples) / (Double(b - a) / 1e9),
+          Format.duration(b - a)))
     }
     if let c = sampleShare {
       v.evidence.append(
         String(
-          format: "on-CPU %.0f%% of one CPU: %d of the %d samples taken on %d CPU%@ (clock event, every CPU sampled alike)",
-          c * 100, t.samples, tracker.totalSamples, tracker.samplesPerCPU.count, tracker.samplesPerCPU.count == 1 ? "" : "s"))
+          format:
+            "on-CPU %.0f%% of one CPU: %d of the %d samples taken on %d CPU%@ (clock event, every CPU sampled alike)",
+          c * 100, t.samples, tracker.totalSamples, tracker.samplesPerCPU.count,
+          tracker.samplesPerCPU.count == 1 ? "" : "s"))
     }
     if let c = periodShare {
       v.evidence.append(String(format: "sum of its sample periods = %.0f%% of the capture window", c * 100))
@@ -44,20 +50,28 @@ extension FaultLoopDetector {
     guard v.episodes.isEmpty else { return }  // a trace of the same thread decides; samples only add
     if t.faultSamples < thresholds.minFaultSamples {
       v.verdict = .inconclusive
-      v.caveats.append("only \(t.faultSamples) fault-path sample\(t.faultSamples == 1 ? "" : "s") (\(thresholds.minFaultSamples) needed)")
+      v.caveats.append(
+        "only \(t.faultSamples) fault-path sample\(t.faultSamples == 1 ? "" : "s") (\(thresholds.minFaultSamples) needed)"
+      )
     } else if share < thresholds.minFaultSampleShare || t.retrySamples == 0 {
       v.verdict = .inconclusive
       v.caveats.append(
-        String(format: "in the fault path in %.0f%% of its samples, below the %.0f%% that shows a loop", share * 100, thresholds.minFaultSampleShare * 100))
+        String(
+          format: "in the fault path in %.0f%% of its samples, below the %.0f%% that shows a loop", share * 100,
+          thresholds.minFaultSampleShare * 100))
     } else if let c = cpuShare, c < thresholds.minBusyShare {
       v.verdict = .inconclusive
-      v.caveats.append(String(format: "on-CPU only %.0f%% of the time: not a tight loop, but sampling cannot show sleeps", c * 100))
+      v.caveats.append(
+        String(format: "on-CPU only %.0f%% of the time: not a tight loop, but sampling cannot show sleeps", c * 100))
     } else if cpuShare != nil {
       v.verdict = .spinning
-      v.caveats.append("sampled evidence: the thread burns a CPU inside the fault path; a function_graph trace would count the retries")
+      v.caveats.append(
+        "sampled evidence: the thread burns a CPU inside the fault path; a function_graph trace would count the retries"
+      )
     } else {
       v.verdict = .inconclusive
-      v.caveats.append("needs corroboration: sampled in the fault path, but the sample periods do not give its CPU share")
+      v.caveats.append(
+        "needs corroboration: sampled in the fault path, but the sample periods do not give its CPU share")
     }
   }
 
@@ -67,7 +81,8 @@ extension FaultLoopDetector {
     if v.loopStack.isEmpty, let s = faultShots.first { v.loopStack = s.frames.reversed().map { symbols.name($0) } }
     for s in faultShots.prefix(3) {
       v.evidence.append(
-        "\(Self.describe(s.source)) at line \(s.line): \(s.state.map { "state \($0.letter), " } ?? "")in \(s.frames.prefix(4).map { symbols.name($0) }.joined(separator: " ← "))")
+        "\(Self.describe(s.source)) at line \(s.line): \(s.state.map { "state \($0.letter), " } ?? "")in \(s.frames.prefix(4).map { symbols.name($0) }.joined(separator: " ← "))"
+      )
     }
     var busy: Double?
     let timed = t.cpuTimes.filter { $0.timestamp != nil }
@@ -92,34 +107,43 @@ extension FaultLoopDetector {
     if !pasted.isEmpty {
       let claims = tracker.reportedFacts[t.tid] ?? []
       for c in claims where c.hasPrefix("cpu-usage=") {
-        v.evidence.append("the report states CPU usage \(c.dropFirst(10)) (the reporter's statement, not a measurement)")
+        v.evidence.append(
+          "the report states CPU usage \(c.dropFirst(10)) (the reporter's statement, not a measurement)")
       }
       v.caveats.append(
         "evidence available: \(pasted.count == 1 ? "one sampled stack" : "\(pasted.count) sampled stacks") pasted from perf report"
           + (claims.isEmpty ? "" : " plus the CPU use stated in the text")
           + "; weaker than a trace or a series of samples, which would show the loop repeating")
     }
-    if PseudoTid.isPseudo(t.tid) { v.caveats.append("the text names no tid for this thread: tid \(t.tid) is a placeholder") }
-    let running = faultShots.filter { $0.source == .runningBacktrace || $0.source == .perfReport || $0.state == .running }
+    if PseudoTid.isPseudo(t.tid) {
+      v.caveats.append("the text names no tid for this thread: tid \(t.tid) is a placeholder")
+    }
+    let running = faultShots.filter {
+      $0.source == .runningBacktrace || $0.source == .perfReport || $0.state == .running
+    }
     let sleeping = faultShots.filter { $0.state == .sleeping || $0.state == .uninterruptible }
     if let busy, busy >= thresholds.minBusyShare, faultShots.count >= 2, sleeping.isEmpty {
       // Burns a CPU, and whenever its stack could be read it was in the fault path.
       v.verdict = .spinning
       v.caveats.append(
-        "/proc evidence: it burns a CPU and \(faultShots.count) of its \(t.snapshots.count) stack samples are in the fault path; a function_graph trace would count the retries")
+        "/proc evidence: it burns a CPU and \(faultShots.count) of its \(t.snapshots.count) stack samples are in the fault path; a function_graph trace would count the retries"
+      )
     } else if busy == nil, running.count >= 3, sleeping.isEmpty {
       // Caught on-CPU in the fault path again and again, never asleep in it.
       v.verdict = .spinning
       v.caveats.append(
-        "snapshot evidence: caught on-CPU in the fault path in \(running.count) snapshots and never asleep there; a function_graph trace would count the retries")
+        "snapshot evidence: caught on-CPU in the fault path in \(running.count) snapshots and never asleep there; a function_graph trace would count the retries"
+      )
     } else if let busy, busy >= thresholds.minBusyShare {
       v.verdict = .inconclusive
       v.caveats.append(
-        "needs corroboration: it burns a CPU, but a running task's /proc stack is empty, so its place in the fault path is not shown")
+        "needs corroboration: it burns a CPU, but a running task's /proc stack is empty, so its place in the fault path is not shown"
+      )
     } else if !running.isEmpty {
       v.verdict = .inconclusive
       v.caveats.append(
-        "needs corroboration: \(running.count) snapshot\(running.count == 1 ? "" : "s") caught it on-CPU in the fault path; one instant does not show a loop")
+        "needs corroboration: \(running.count) snapshot\(running.count == 1 ? "" : "s") caught it on-CPU in the fault path; one instant does not show a loop"
+      )
     } else if !sleeping.isEmpty && (busy ?? 0) < 0.2 {
       v.verdict = .sleeping
       v.evidence.append("blocked in the fault path in \(sleeping.count) of \(t.snapshots.count) snapshots")

@@ -54,7 +54,9 @@ public struct DiagnosticLog: Sendable {
   public init(file: String) { self.file = file }
 
   /// Records a problem at `line`.
-  public mutating func add(_ severity: Diagnostic.Severity, _ kind: String, line: Int, _ message: @autoclosure () -> String) {
+  public mutating func add(
+    _ severity: Diagnostic.Severity, _ kind: String, line: Int, _ message: @autoclosure () -> String
+  ) {
     let n = counts[kind, default: 0] + 1
     counts[kind] = n
     if let r = lineRanges[kind] {

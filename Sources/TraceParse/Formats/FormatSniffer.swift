@@ -20,7 +20,9 @@ public struct FormatSniffer {
 
   /// Looks at one more line.
   public mutating func observe(_ line: ByteSpan) {
-    if linesSeen == 0, line.count >= 10, line[0] == 0x17, line[1] == 0x08, line[2] == 0x44, line.matches("tracing", at: 3) {
+    if linesSeen == 0, line.count >= 10, line[0] == 0x17, line[1] == 0x08, line[2] == 0x44,
+      line.matches("tracing", at: 3)
+    {
       sawTraceDatMagic = true
       return
     }
@@ -40,7 +42,8 @@ public struct FormatSniffer {
     if linesSeen > 0, binaryLines * 2 > linesSeen { return nil }
     // A pasted report holds stack frames and perf frames together: prefer it when it voted.
     if let r = votes[.pastedReport], r > 0 { return .pastedReport }
-    guard let best = votes.max(by: { $0.value < $1.value || ($0.value == $1.value && $0.key.rawValue > $1.key.rawValue) }),
+    guard
+      let best = votes.max(by: { $0.value < $1.value || ($0.value == $1.value && $0.key.rawValue > $1.key.rawValue) }),
       best.value > 0
     else { return nil }
     return best.key
@@ -69,8 +72,12 @@ public struct FormatSniffer {
     let hasPerfReportFrame = t.firstIndex(of: " [k] ") != nil || t.firstIndex(of: "[kernel.kallsyms] [k]") != nil
     if hasProcFrame && hasPerfReportFrame { return [.pastedReport] }
     if t.matches("# tracer:") || t.matches("# cut:") && t.firstIndex(of: "ftrace") != nil { out.append(.ftrace) }
-    if t.matches("CPU:") && (t.firstIndex(of: "LOST") != nil || t.firstIndex(of: "DROPPED") != nil) { out.append(.ftrace) }
-    if t.matches("------------") || t.firstIndex(of: "==========>") != nil || t.firstIndex(of: "<==========") != nil { out.append(.ftrace) }
+    if t.matches("CPU:") && (t.firstIndex(of: "LOST") != nil || t.firstIndex(of: "DROPPED") != nil) {
+      out.append(.ftrace)
+    }
+    if t.matches("------------") || t.firstIndex(of: "==========>") != nil || t.firstIndex(of: "<==========") != nil {
+      out.append(.ftrace)
+    }
     if t.matches("version = ") || t.matches("cpus=") { out.append(.ftrace) }
     if let n = t.parseUnsigned(from: 0) {
       // ` 0)  func() {` / `  4.86 |   0) ...`

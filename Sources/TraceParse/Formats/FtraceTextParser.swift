@@ -163,7 +163,9 @@ public final class FtraceTextParser: LineParser {
         return
       }
       let duration = GraphDuration.parse(ev.payload.slice(0, pipe))
-      emitBody(GraphBody.parse(ev.payload.suffix(from: pipe + 1)), duration: duration, ctx, number: number, into: &sink, log: &log)
+      emitBody(
+        GraphBody.parse(ev.payload.suffix(from: pipe + 1)), duration: duration, ctx, number: number, into: &sink,
+        log: &log)
       return
     }
     emitEvent(name: ev.name, payload: ev.payload, ctx, number: number, into: &sink, log: &log)
@@ -213,7 +215,10 @@ public final class FtraceTextParser: LineParser {
         let segEnd = line.firstIndex(of: UInt8(ascii: "|"), from: segStart) ?? lastPipe
         let seg = line.slice(segStart, segEnd)
         let isLast = segEnd == lastPipe
-        if !classify(seg, isFirst: segIndex == 0, isLast: isLast, cpuSeen: &cpuSeen, sawProc: &sawProc, ctx: &ctx, duration: &duration) {
+        if !classify(
+          seg, isFirst: segIndex == 0, isLast: isLast, cpuSeen: &cpuSeen, sawProc: &sawProc, ctx: &ctx,
+          duration: &duration)
+        {
           return false
         }
         segIndex += 1
@@ -304,7 +309,8 @@ public final class FtraceTextParser: LineParser {
     guard t.count >= 3, t.count <= 8 else { return false }
     for i in 0..<t.count {
       let b = t[i]
-      let ok = b == UInt8(ascii: ".") || (b >= 0x30 && b <= 0x39) || (b >= 0x41 && b <= 0x5A) || (b >= 0x61 && b <= 0x7A)
+      let ok =
+        b == UInt8(ascii: ".") || (b >= 0x30 && b <= 0x39) || (b >= 0x41 && b <= 0x5A) || (b >= 0x61 && b <= 0x7A)
       if !ok { return false }
     }
     return true

@@ -55,7 +55,8 @@ public struct KernelLogParser: LineParser {
       i = max(i, k + 9)
     }
     var ts: Int64?
-    if i < t.count, t[i] == UInt8(ascii: "["), let close = t.firstIndex(of: UInt8(ascii: "]"), from: i), close - i < 24 {
+    if i < t.count, t[i] == UInt8(ascii: "["), let close = t.firstIndex(of: UInt8(ascii: "]"), from: i), close - i < 24
+    {
       let inner = t.slice(i + 1, close).trimmed()
       if let v = inner.parseDecimal(from: 0, scaleDigits: 9), v.end == inner.count {
         ts = v.value
@@ -123,7 +124,9 @@ public struct KernelLogParser: LineParser {
       flush(into: &sink)
       begin(.lockup, number, ts)
       state = .running
-      if let h = t.firstIndex(of: "CPU#") { ctx.cpu = Int32(truncatingIfNeeded: t.parseUnsigned(from: h + 4)?.value ?? -1) }
+      if let h = t.firstIndex(of: "CPU#") {
+        ctx.cpu = Int32(truncatingIfNeeded: t.parseUnsigned(from: h + 4)?.value ?? -1)
+      }
       // `[comm:pid]` at the end.
       if t.hasSuffix("]"), let open = t.lastIndex(of: UInt8(ascii: "[")) {
         let inner = t.slice(open + 1, t.count - 1)
@@ -147,7 +150,9 @@ public struct KernelLogParser: LineParser {
         state = .running
       }
       if ctx.cpu < 0 { ctx.cpu = Int32(truncatingIfNeeded: t.parseUnsigned(from: 5)?.value ?? -1) }
-      if let p = t.firstIndex(of: "PID: "), let pid = t.parseUnsigned(from: p + 5) { ctx.tid = Int32(truncatingIfNeeded: pid.value) }
+      if let p = t.firstIndex(of: "PID: "), let pid = t.parseUnsigned(from: p + 5) {
+        ctx.tid = Int32(truncatingIfNeeded: pid.value)
+      }
       if let c = t.firstIndex(of: "Comm: ") {
         var end = t.count
         for marker: StaticString in [" Not tainted", " Tainted:", " Tainted"] {
@@ -186,9 +191,9 @@ public struct KernelLogParser: LineParser {
       // `RIP: 0010:fn+0x77/0xa7` (kernel mode) or `RIP: 0033:0x47b7a0` (user mode).
       let r = t.suffix(from: 5).trimmed()
       if let colon = r.firstIndex(of: UInt8(ascii: ":")), !inInterrupt {
-        let where_ = r.suffix(from: colon + 1)
-        let fnEnd = StackFrameText.nextToken(where_, from: 0)?.end ?? where_.count
-        if let fn = StackFrameText.kernelFrame(where_.slice(0, fnEnd)) { frames.append(symbols.intern(fn)) }
+        let location = r.suffix(from: colon + 1)
+        let fnEnd = StackFrameText.nextToken(location, from: 0)?.end ?? location.count
+        if let fn = StackFrameText.kernelFrame(location.slice(0, fnEnd)) { frames.append(symbols.intern(fn)) }
       }
       return
     }
@@ -254,7 +259,9 @@ public struct KernelLogParser: LineParser {
     case .lockup: source = .lockup
     case .none: return
     }
-    sink.receive(.stackSnapshot(ctx, source: source, state: state, stack: StackFrames(frames: frames, unreliableCount: unreliable)))
+    sink.receive(
+      .stackSnapshot(ctx, source: source, state: state, stack: StackFrames(frames: frames, unreliableCount: unreliable))
+    )
   }
 
   /// `pid:92` style fields of a `task:` line.
@@ -272,8 +279,10 @@ public struct KernelLogParser: LineParser {
   /// Lines printed inside a report between the header and the end of the stack.
   static func isReportDetail(_ t: ByteSpan) -> Bool {
     for p: StaticString in [
-      "RSP:", "RAX:", "RDX:", "RBP:", "R10:", "R13:", "FS:", "CS:", "CR2:", "DR0:", "DR3:", "Code:", "Modules linked in:",
-      "Hardware name:", "Workqueue:", "PKRU:", "irq event stamp:", "hardirqs", "softirqs", "Sending NMI", "INFO: NMI handler",
+      "RSP:", "RAX:", "RDX:", "RBP:", "R10:", "R13:", "FS:", "CS:", "CR2:", "DR0:", "DR3:", "Code:",
+      "Modules linked in:",
+      "Hardware name:", "Workqueue:", "PKRU:", "irq event stamp:", "hardirqs", "softirqs", "Sending NMI",
+      "INFO: NMI handler",
       "pc :", "lr :", "sp :", "x29:", "Tainted:", "Not tainted", "\"echo 0 >",
     ] where t.matches(p) {
       return true

@@ -55,9 +55,12 @@ public struct PastedReportParser: LineParser {
       return
     }
     // Whole-line sections handled by the dedicated parsers.
-    let hasFrameTokens = t.firstIndex(of: "[<") != nil || t.firstIndex(of: " [k] ") != nil || t.firstIndex(of: " [.] ") != nil
+    let hasFrameTokens =
+      t.firstIndex(of: "[<") != nil || t.firstIndex(of: " [k] ") != nil || t.firstIndex(of: " [.] ") != nil
     if !hasFrameTokens {
-      if FormatSniffer.looksLikePerfHeader(t) || (inPerfRecord && line.count > 0 && (line[0] == 0x09 || line[0] == 0x20)) {
+      if FormatSniffer.looksLikePerfHeader(t)
+        || (inPerfRecord && line.count > 0 && (line[0] == 0x09 || line[0] == 0x20))
+      {
         endRuns()
         inPerfRecord = true
         perf.parse(line, number: number, into: &sink, log: &log)
@@ -65,7 +68,9 @@ public struct PastedReportParser: LineParser {
         return
       }
       let (msg, ts) = KernelLogParser.message(line)
-      if ts != nil || inKernelReport && Self.looksLikeKernelReportLine(msg.trimmed()) || Self.startsKernelReport(msg.trimmed()) {
+      if ts != nil || inKernelReport && Self.looksLikeKernelReportLine(msg.trimmed())
+        || Self.startsKernelReport(msg.trimmed())
+      {
         endRuns()
         inKernelReport = true
         kernel.parse(line, number: number, into: &sink, log: &log)
@@ -103,7 +108,9 @@ public struct PastedReportParser: LineParser {
       // `[<0>] fn+0x../0x..`
       if s.count >= 4, s.matches("[<"), s.hasSuffix(">]"), let next = StackFrameText.nextToken(t, from: pos) {
         let fnTok = t.slice(next.start, next.end)
-        if let fn = StackFrameText.kernelFrame(fnTok) ?? (fnTok.count > 0 ? StackFrameText.stripOffset(fnTok) : nil), !fn.isEmpty {
+        if let fn = StackFrameText.kernelFrame(fnTok) ?? (fnTok.count > 0 ? StackFrameText.stripOffset(fnTok) : nil),
+          !fn.isEmpty
+        {
           endPerfRun()
           if procFrames.isEmpty {
             procLine = number
@@ -195,18 +202,22 @@ public struct PastedReportParser: LineParser {
     c.tid = nextPseudo
     nextPseudo += 1
     c.comm = perfComm.withUnsafeBufferPointer { symbols.intern(ByteSpan(base: $0.baseAddress, count: $0.count)) }
-    records.append(.stackSnapshot(c, source: .perfReport, state: .running, stack: StackFrames(frames: perfFrames.reversed())))
+    records.append(
+      .stackSnapshot(c, source: .perfReport, state: .running, stack: StackFrames(frames: perfFrames.reversed())))
     perfFrames = []
   }
 
   private static func startsKernelReport(_ t: ByteSpan) -> Bool {
-    (t.matches("INFO: task ") && t.firstIndex(of: " blocked for more than ") != nil) || t.matches("NMI backtrace for cpu")
+    (t.matches("INFO: task ") && t.firstIndex(of: " blocked for more than ") != nil)
+      || t.matches("NMI backtrace for cpu")
       || t.matches("watchdog: BUG: soft lockup") || (t.matches("task:") && t.firstIndex(of: " state:") != nil)
       || t.equals("Call Trace:")
   }
 
   private static func looksLikeKernelReportLine(_ t: ByteSpan) -> Bool {
-    if t.equals("<TASK>") || t.equals("</TASK>") || t.matches("RIP: ") || t.matches("CPU: ") || KernelLogParser.isReportDetail(t) {
+    if t.equals("<TASK>") || t.equals("</TASK>") || t.matches("RIP: ") || t.matches("CPU: ")
+      || KernelLogParser.isReportDetail(t)
+    {
       return true
     }
     var f = t

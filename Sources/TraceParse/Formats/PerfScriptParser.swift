@@ -82,7 +82,9 @@ public struct PerfScriptParser: LineParser {
     if line.matches("instruction trace error", at: first) {
       flush(into: &sink)
       var c = RecordContext(line: number)
-      if let cpu = line.firstIndex(of: " cpu ") { c.cpu = Int32(truncatingIfNeeded: line.parseSigned(from: cpu + 5)?.value ?? -1) }
+      if let cpu = line.firstIndex(of: " cpu ") {
+        c.cpu = Int32(truncatingIfNeeded: line.parseSigned(from: cpu + 5)?.value ?? -1)
+      }
       sink.receive(.lost(c, count: nil))
       recognisedLines += 1
       return
@@ -93,11 +95,14 @@ public struct PerfScriptParser: LineParser {
     }
     unrecognisedLines += 1
     if open, first > 0 {
-      log.add(.warning, "malformed-frame", line: number, "not a call-chain line (`ip sym+off (dso)`): \(line.quotedPreview())")
+      log.add(
+        .warning, "malformed-frame", line: number, "not a call-chain line (`ip sym+off (dso)`): \(line.quotedPreview())"
+      )
     } else {
       log.add(
         .warning, "unparsed-line", line: number,
-        "not a perf script line (expected `comm tid [cpu] time: period event:` or a call-chain line): \(line.quotedPreview())")
+        "not a perf script line (expected `comm tid [cpu] time: period event:` or a call-chain line): \(line.quotedPreview())"
+      )
     }
   }
 
@@ -171,13 +176,17 @@ public struct PerfScriptParser: LineParser {
       var j = i - 1
       if line.slice(tokens[j].start, tokens[j].end).asUnsigned() != nil, j >= 2 {
         let before = line.slice(tokens[j - 1].start, tokens[j - 1].end)
-        if before.matches("["), before.hasSuffix("]") || before.firstIndex(of: UInt8(ascii: "/")) != nil || before.asUnsigned() != nil {
+        if before.matches("["),
+          before.hasSuffix("]") || before.firstIndex(of: UInt8(ascii: "/")) != nil || before.asUnsigned() != nil
+        {
           j -= 1
         }
       }
       let id = line.slice(tokens[j].start, tokens[j].end)
       let isCPU = id.count >= 3 && id[0] == UInt8(ascii: "[") && id[id.count - 1] == UInt8(ascii: "]")
-      let isTid = id.asUnsigned() != nil || (id.firstIndex(of: UInt8(ascii: "/")).map { id.slice(0, $0).asUnsigned() != nil } ?? false)
+      let isTid =
+        id.asUnsigned() != nil
+        || (id.firstIndex(of: UInt8(ascii: "/")).map { id.slice(0, $0).asUnsigned() != nil } ?? false)
       guard (isCPU || isTid), j >= 1 else { return nil }
       return (j, tokens[j].end)
     }
@@ -235,7 +244,9 @@ public struct PerfScriptParser: LineParser {
     var tid: Int64
     var pid: Int64 = -1
     if let slash = idTok.firstIndex(of: UInt8(ascii: "/")) {
-      guard let p = idTok.slice(0, slash).asUnsigned(), let t = idTok.suffix(from: slash + 1).asUnsigned() else { return false }
+      guard let p = idTok.slice(0, slash).asUnsigned(), let t = idTok.suffix(from: slash + 1).asUnsigned() else {
+        return false
+      }
       pid = p
       tid = t
     } else {

@@ -78,11 +78,15 @@ public struct ProcStackParser: LineParser {
       endTask()
       guard let tid = t.parseUnsigned(from: 8) else {
         unrecognisedLines += 1
-        log.add(.warning, "malformed-header", line: number, "`--- tid N comm X` header without a number: \(line.quotedPreview())")
+        log.add(
+          .warning, "malformed-header", line: number,
+          "`--- tid N comm X` header without a number: \(line.quotedPreview())")
         return
       }
       task.tid = Int32(truncatingIfNeeded: tid.value)
-      if let c = t.firstIndex(of: " comm ", from: tid.end) { task.comm = symbols.intern(t.suffix(from: c + 6).trimmed()) }
+      if let c = t.firstIndex(of: " comm ", from: tid.end) {
+        task.comm = symbols.intern(t.suffix(from: c + 6).trimmed())
+      }
       task.line = number
       taskNamed = true
       recognisedLines += 1
@@ -96,7 +100,9 @@ public struct ProcStackParser: LineParser {
       var lastNumber: Int64?
       var i = 0
       while i < path.count {
-        if StackFrameText.isDigit(path[i]), i == 0 || path[i - 1] == UInt8(ascii: "/"), let n = path.parseUnsigned(from: i) {
+        if StackFrameText.isDigit(path[i]), i == 0 || path[i - 1] == UInt8(ascii: "/"),
+          let n = path.parseUnsigned(from: i)
+        {
           if n.end == path.count || path[n.end] == UInt8(ascii: "/") { lastNumber = n.value }
           i = n.end
         } else {
@@ -160,7 +166,8 @@ public struct ProcStackParser: LineParser {
     }
     c.line = stackLine
     c.timestamp = timestamp
-    sink.receive(.stackSnapshot(c, source: .procStack, state: taskNamed ? state : nil, stack: StackFrames(frames: frames)))
+    sink.receive(
+      .stackSnapshot(c, source: .procStack, state: taskNamed ? state : nil, stack: StackFrames(frames: frames)))
     frames.removeAll(keepingCapacity: true)
   }
 
@@ -174,7 +181,8 @@ public struct ProcStackParser: LineParser {
   /// `/proc/PID/stat`: `pid (comm) S ppid …`; the comm may hold spaces and `)`, so the fields
   /// start after the LAST `)`. Field 3 is the state, fields 14 and 15 utime and stime.
   static func parseStat(_ s: ByteSpan) -> (tid: Int32, comm: ByteSpan, state: TaskState, utime: Int64, stime: Int64)? {
-    guard let pid = s.parseUnsigned(from: 0), pid.end + 1 < s.count, s[pid.end] == 0x20, s[pid.end + 1] == UInt8(ascii: "("),
+    guard let pid = s.parseUnsigned(from: 0), pid.end + 1 < s.count, s[pid.end] == 0x20,
+      s[pid.end + 1] == UInt8(ascii: "("),
       let close = s.lastIndex(of: UInt8(ascii: ")")), close > pid.end + 1
     else { return nil }
     let comm = s.slice(pid.end + 2, close)

@@ -22,7 +22,9 @@ final class PeekSource: ByteSource {
   func peek(_ n: Int) throws -> [UInt8] {
     var tmp = [UInt8](repeating: 0, count: n)
     while pending.count < n {
-      let got = try tmp.withUnsafeMutableBytes { try inner.read(into: UnsafeMutableRawBufferPointer(rebasing: $0[0..<(n - pending.count)])) }
+      let got = try tmp.withUnsafeMutableBytes {
+        try inner.read(into: UnsafeMutableRawBufferPointer(rebasing: $0[0..<(n - pending.count)]))
+      }
       if got == 0 { break }
       pending.append(contentsOf: tmp[0..<got])
     }

@@ -19,7 +19,10 @@ struct ParsedArguments {
   func int(_ name: String, in range: ClosedRange<Int>, spec: CommandSpec) throws -> Int? {
     guard let v = value(name) else { return nil }
     guard let n = Int(v), range.contains(n) else {
-      throw UsageError(message: "The value '\(v)' is invalid for '--\(name)': expected a whole number from \(range.lowerBound) to \(range.upperBound).", spec: spec)
+      throw UsageError(
+        message:
+          "The value '\(v)' is invalid for '--\(name)': expected a whole number from \(range.lowerBound) to \(range.upperBound).",
+        spec: spec)
     }
     return n
   }
@@ -73,7 +76,9 @@ enum ArgumentParser {
       if let inline {
         value = inline
       } else {
-        guard i < args.count else { throw UsageError(message: "Missing value for '--\(name) <\(option.valueName!)>'", spec: spec) }
+        guard i < args.count else {
+          throw UsageError(message: "Missing value for '--\(name) <\(option.valueName!)>'", spec: spec)
+        }
         value = args[i]
         i += 1
       }

@@ -74,7 +74,8 @@ struct CommandSpec {
   }
 
   private static func row(_ label: String, _ help: String) -> String {
-    let pad = label.count < 26 ? String(repeating: " ", count: 26 - label.count) : "\n" + String(repeating: " ", count: 28)
+    let pad =
+      label.count < 26 ? String(repeating: " ", count: 26 - label.count) : "\n" + String(repeating: " ", count: 28)
     return "  \(label)\(pad)\(help)\n"
   }
 }

@@ -9,7 +9,8 @@ enum AnalysisOptionSpecs {
     .value("format", "format", help: "Force the input format: \(TraceFormat.names) (default: sniffed)."),
     .value("min-retries", "n", help: "Back-to-back retries without sleeping that make a loop (default 10)."),
     .value("max-retry-gap-ms", "ms", help: "Longest gap between retries of one loop (default 50)."),
-    .value("hang-ms", "ms", help: "Time blocked in D up to the end of the capture that counts as a hang (default 500)."),
+    .value(
+      "hang-ms", "ms", help: "Time blocked in D up to the end of the capture that counts as a hang (default 500)."),
     .value("rule", "file", help: "Load the fault-loop rule from a JSON file (default: built-in userfaultfd rule)."),
     .value("thread", "tid", repeatable: true, help: "Only report this thread (repeatable)."),
   ]
@@ -19,12 +20,15 @@ enum AnalysisOptionSpecs {
     o.traceDat = TraceDatDecoder()
     if let f = p.value("format") {
       guard let format = TraceFormat(rawValue: f) else {
-        throw UsageError(message: "The value '\(f)' is invalid for '--format': expected one of \(TraceFormat.names).", spec: spec)
+        throw UsageError(
+          message: "The value '\(f)' is invalid for '--format': expected one of \(TraceFormat.names).", spec: spec)
       }
       o.format = format
     }
     if let n = try p.int("min-retries", in: 2...1_000_000, spec: spec) { o.thresholds.minRetries = n }
-    if let n = try p.int("max-retry-gap-ms", in: 1...3_600_000, spec: spec) { o.thresholds.maxRetryGap = Int64(n) * 1_000_000 }
+    if let n = try p.int("max-retry-gap-ms", in: 1...3_600_000, spec: spec) {
+      o.thresholds.maxRetryGap = Int64(n) * 1_000_000
+    }
     if let n = try p.int("hang-ms", in: 1...86_400_000, spec: spec) { o.thresholds.hangMinimum = Int64(n) * 1_000_000 }
     if let path = p.value("rule") {
       do {

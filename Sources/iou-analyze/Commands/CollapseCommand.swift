@@ -1,11 +1,12 @@
+import Foundation
+import TraceParse
+import TraceReport
+
 #if canImport(Glibc)
   import Glibc
 #elseif canImport(Darwin)
   import Darwin
 #endif
-import Foundation
-import TraceParse
-import TraceReport
 
 /// `iou-analyze collapse FILE`: folded stacks for flame graphs.
 enum CollapseCommand {
@@ -29,7 +30,9 @@ enum CollapseCommand {
 
       Output lines are sorted bytewise. Exit status: 0, or 2 for bad input or usage.
       """,
-    arguments: [ArgumentSpec(name: "file", help: "perf script output, a function_graph trace, stacks, or '-' for stdin.")],
+    arguments: [
+      ArgumentSpec(name: "file", help: "perf script output, a function_graph trace, stacks, or '-' for stdin.")
+    ],
     options: [
       .flag("pid", help: "Append -PID to the process name ('?' when the input has only tids)."),
       .flag("tid", help: "Append -PID/TID to the process name."),
@@ -53,7 +56,8 @@ enum CollapseCommand {
     var forced: TraceFormat?
     if let f = p.value("format") {
       guard let format = TraceFormat(rawValue: f) else {
-        throw UsageError(message: "The value '\(f)' is invalid for '--format': expected one of \(TraceFormat.names).", spec: spec)
+        throw UsageError(
+          message: "The value '\(f)' is invalid for '--format': expected one of \(TraceFormat.names).", spec: spec)
       }
       forced = format
     }
@@ -80,7 +84,9 @@ enum CollapseCommand {
         throw TraceInputError(file: name, line: folder.lineCount, kind: "broken-stream", e.message)
       }
       if let e = folder.skippedEvent {
-        io.err("\(name): note: folding only '\(options.eventFilter.isEmpty ? "the first event" : options.eventFilter)' samples; '\(e)' and other events skipped (use --event-filter)")
+        io.err(
+          "\(name): note: folding only '\(options.eventFilter.isEmpty ? "the first event" : options.eventFilter)' samples; '\(e)' and other events skipped (use --event-filter)"
+        )
       }
       for x in folder.unrecognisedExamples {
         io.err("\(name):\(x.line): warning: not a perf script line, skipped: \(x.text)")
@@ -116,7 +122,9 @@ final class PrefixedSource: ByteSource {
     var buffer = [UInt8](repeating: 0, count: 1 << 18)
     var filled = 0
     while filled < buffer.count {
-      let n = try buffer.withUnsafeMutableBytes { try inner.read(into: UnsafeMutableRawBufferPointer(rebasing: $0[filled...])) }
+      let n = try buffer.withUnsafeMutableBytes {
+        try inner.read(into: UnsafeMutableRawBufferPointer(rebasing: $0[filled...]))
+      }
       if n == 0 { break }
       filled += n
       if buffer[0..<filled].filter({ $0 == 0x0A }).count > FormatSniffer.sampleLines { break }

@@ -28,7 +28,10 @@ enum WatchCommand {
           c.count >= w ? c + (w > 0 ? " " : "") : c + String(repeating: " ", count: w - c.count)
         }.joined()
       }
-      var lines = ["iou-analyze watch — \(Date())  (Ctrl-C to stop)", row(["TID", "COMM", "STATE", "CPU%", "RETRIES/s", "VERDICT", "SINCE"])]
+      var lines = [
+        "iou-analyze watch — \(Date())  (Ctrl-C to stop)",
+        row(["TID", "COMM", "STATE", "CPU%", "RETRIES/s", "VERDICT", "SINCE"]),
+      ]
       for s in status {
         let rate = s.faultCalls - (previous[s.tid] ?? s.faultCalls)
         previous[s.tid] = s.faultCalls
