@@ -42,6 +42,10 @@ public struct TraceFileReader {
   public var maxLineLength = 1 << 22
   /// Reads binary `trace.dat` files (from the TraceDat module); without it they are refused with advice.
   public var traceDat: (any TraceDatDecoding)?
+  /// Called with the number of lines read, every `progressInterval` lines (for progress on long files).
+  public var progress: (@Sendable (Int) -> Void)?
+  /// Lines between progress calls; a power of two (default 2^20).
+  public var progressInterval = 1 << 20
 
   /// Creates a reader that interns into `symbols`.
   public init(symbols: SymbolTable, forcedFormat: TraceFormat? = nil) {
@@ -102,6 +106,7 @@ public struct TraceFileReader {
       summary = try reader.forEachLine { line, number in
         if parser != nil {
           parser!.parse(line, number: number, into: &sink, log: &log)
+          if number & (progressInterval - 1) == 0, let progress { progress(number) }
           return true
         }
         sniffer.observe(line)

@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import Testing
 
 @testable import TraceParse
@@ -79,5 +80,18 @@ func collectLines(_ bytes: [UInt8], chunk: Int = 64, max: Int = 1 << 20, step: I
       return true
     }
     #expect(seen == [[0x61, 0x00, 0xFF, 0xFE], [0x62]])
+  }
+}
+
+@Suite struct ProgressTests {
+  @Test func longFilesReportProgressEveryIntervalOfLines() throws {
+    let counts = Mutex<[Int]>([])
+    var reader = TraceFileReader(symbols: SymbolTable())
+    reader.progressInterval = 256
+    reader.progress = { n in counts.withLock { $0.append(n) } }
+    var sink = RecordCollector()
+    let result = try reader.read(path: Fixtures.fixGraph, into: &sink)
+    let seen = counts.withLock { $0 }
+    #expect(seen == Array(stride(from: 256, through: result.lines, by: 256)))
   }
 }

@@ -13,6 +13,8 @@ public struct AnalysisOptions: Sendable {
   public var threads: Set<Int32> = []
   /// Decoder for binary trace.dat input (the CLI provides libtracecmd's).
   public var traceDat: (any TraceDatDecoding)?
+  /// Progress of long files: file name and lines read so far.
+  public var progress: (@Sendable (String, Int) -> Void)?
 
   /// Defaults.
   public init() {}
@@ -73,8 +75,9 @@ public enum RunAnalyzer {
     var reader = TraceFileReader(symbols: symbols, forcedFormat: options.format)
     reader.maxLineLength = 1 << 22
     reader.traceDat = options.traceDat
-    var sink = tracker
     let display = path == "-" ? "<stdin>" : path
+    if let progress = options.progress { reader.progress = { progress(display, $0) } }
+    var sink = tracker
     let read = try reader.read(path: path, displayName: display, into: &sink)
     var analysis = FaultLoopDetector(tracker: tracker).analyze(file: display, read: read)
     if !options.threads.isEmpty {

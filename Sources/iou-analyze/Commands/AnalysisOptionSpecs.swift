@@ -18,6 +18,11 @@ enum AnalysisOptionSpecs {
   static func make(_ p: ParsedArguments, _ spec: CommandSpec) throws -> AnalysisOptions {
     var o = AnalysisOptions()
     o.traceDat = TraceDatDecoder()
+    if isatty(2) != 0 {
+      o.progress = { file, lines in
+        FileHandle.standardError.write(Data("\r\(file): \(lines >> 20) M lines read…\u{1B}[K".utf8))
+      }
+    }
     if let f = p.value("format") {
       guard let format = TraceFormat(rawValue: f) else {
         throw UsageError(

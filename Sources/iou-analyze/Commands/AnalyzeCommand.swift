@@ -26,6 +26,9 @@ enum AnalyzeCommand {
       runs.append(run)
       exit = ExitCode.worst(exit, run.exitCode)
     }
+    if options.progress != nil {
+      FileHandle.standardError.write(Data("\r\u{1B}[K".utf8))  // clear the progress line
+    }
     if p.flag("json") {
       io.out(try JSONReport.render(runs.count == 1 ? AnyEncodable(runs[0]) : AnyEncodable(runs)))
     } else {
