@@ -45,6 +45,7 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
+#include <sys/resource.h>
 #include <sys/syscall.h>
 #include <sys/types.h>
 #include <sys/wait.h>
@@ -293,6 +294,37 @@ static void *write_thread(void *arg)
 	return NULL;
 }
 
+/*
+ * Race helper: give the newest io-wq worker (the idle one, created for the queued write) a
+ * lower priority, so that at SIGKILL it tends to run after the exiting thread and the stuck
+ * worker instead of first.
+ */
+static void renice_idle_worker(int nice)
+{
+	DIR *d = opendir("/proc/self/task");
+	struct dirent *de;
+	int newest = 0;
+	while (d && (de = readdir(d))) {
+		char path[300], comm[32] = "";
+		int tid = atoi(de->d_name);
+		if (tid <= 0)
+			continue;
+		snprintf(path, sizeof(path), "/proc/self/task/%d/comm", tid);
+		int fd = open(path, O_RDONLY);
+		if (fd < 0)
+			continue;
+		if (read(fd, comm, sizeof(comm) - 1) < 0)
+			comm[0] = 0;
+		close(fd);
+		if (!strncmp(comm, "iou-wrk", 7) && tid > newest)
+			newest = tid;
+	}
+	if (d)
+		closedir(d);
+	if (newest && setpriority(PRIO_PROCESS, newest, nice))
+		say("victim: setpriority(%d, %d): %s", newest, nice, strerror(errno));
+}
+
 static void victim(void)
 {
 	pthread_t handler, t;
@@ -381,6 +413,8 @@ static void victim(void)
 		sleep_ms(opt.settle_ms);
 		submit_write(&ring, fd, region + 8192, 8192, 2);
 		sleep_ms(100);
+		if (getenv("LAB_RACE_NICE"))
+			renice_idle_worker(atoi(getenv("LAB_RACE_NICE")));
 		report("ready");
 		break;
 	}
