@@ -42,5 +42,10 @@ lint:
 bench: build
 	bash bench/run.sh
 
+## lab: build the 4 kernels, boot every scenario in QEMU (TCG), capture fixtures/lab/, print the verdict
+## table (~25 min from an empty cache, root; the reproducer and all tracing run only inside the guest).
+lab: build
+	bash kernel-patch/lab/lab.sh all
+
 clean:
 	rm -rf .build bench/out

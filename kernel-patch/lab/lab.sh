@@ -196,28 +196,40 @@ observed() {
     echo "spin=$spin D=${d:-0} reaped=$reaped"
 }
 
+# residual_hangs COMPARE_OUTPUT: the kinds of hang `compare` named after the fix, in a few words
+residual_hangs() {
+    local f=$1 out=()
+    grep -q '^  residual hang: none' "$f" && { echo none; return; }
+    grep '^  residual hang:' "$f" | grep -q 'io_wq_put_and_exit' && out+=("exit D in io_wq_put_and_exit")
+    grep '^  residual hang:' "$f" | grep -q 'hung-task detector' && out+=("hung-task report")
+    grep '^  residual hang:' "$f" | grep -q 'asleep in the fault path' && out+=("asleep in the fault path")
+    [ ${#out[@]} = 0 ] && grep -q '^  residual hang:' "$f" && out+=("task in D")
+    local IFS=','; echo "${out[*]:-none}"
+}
+
 cmd_table() {
     local have=0
     if [ -x "$ANALYZER" ]; then have=1; else
         log "no $ANALYZER: skipping analyze/compare (build it with \`swift build -c release\`, then run \`lab.sh table\`)"
     fi
-    printf '%-18s %-13s %-32s %-14s %s\n' kernel scenario "reproducer saw" analyze "compare vanilla->kernel"
+    printf '%-18s %-13s %-32s %-14s %-33s %s\n' kernel scenario "reproducer saw" analyze "compare vanilla->kernel" "residual hang (after)"
     for k in "${KERNELS[@]}"; do
         for s in "${SCENARIOS[@]}"; do
-            local d=$FIXTURES/$k/$s an="-" cmp="-"
+            local d=$FIXTURES/$k/$s an="-" cmp="-" hang="-"
             [ -d "$d" ] || continue
             if [ $have = 1 ]; then
                 set +e
                 "$ANALYZER" analyze "$d" > /dev/null 2>&1; an=$(verdict_name $? no-spin SPINNING)
                 # compare only where vanilla really spun (the reproducer saw it)
                 if [ -d "$FIXTURES/vanilla/$s" ] && grep -qs '^RESULT.* spin=yes' "$RAW/vanilla/$s"/repro_*.txt; then
-                    "$ANALYZER" compare "$FIXTURES/vanilla/$s" "$d" > /dev/null 2>&1
+                    "$ANALYZER" compare "$FIXTURES/vanilla/$s" "$d" > "$LAB_CACHE/compare.txt" 2>&1
                     cmp=$(verdict_name $? CONFIRMED "NOT CONFIRMED")
+                    hang=$(residual_hangs "$LAB_CACHE/compare.txt")
                     [ "$k" = vanilla ] && cmp="$cmp (negative control)"
                 fi
                 set -e
             fi
-            printf '%-18s %-13s %-32s %-14s %s\n' "$k" "$s" "$(observed "$k" "$s")" "$an" "$cmp"
+            printf '%-18s %-13s %-32s %-14s %-33s %s\n' "$k" "$s" "$(observed "$k" "$s")" "$an" "$cmp" "$hang"
         done
     done
 }
