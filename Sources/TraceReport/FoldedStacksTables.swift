@@ -6,6 +6,37 @@ import TraceParse
   import Darwin
 #endif
 
+/// Open-addressing slots (linear probing) from hashes to entry indices, shared by the tables below.
+/// The tables keep each entry's hash, so growing rehashes without touching the entries.
+struct HashSlots {
+  private var slots: [Int32] = Array(repeating: -1, count: 1 << 12)
+  private var mask = (1 << 12) - 1
+
+  /// The first slot to probe for `hash`.
+  @inline(__always) func first(_ hash: UInt64) -> Int { Int(truncatingIfNeeded: hash) & mask }
+  /// The slot after `slot`.
+  @inline(__always) func next(_ slot: Int) -> Int { (slot + 1) & mask }
+  /// The entry in `slot`, or -1.
+  @inline(__always) subscript(slot: Int) -> Int32 { slots[slot] }
+
+  /// Puts entry `id` into the empty `slot`; grows when more than half of the slots are used.
+  @inline(__always) mutating func store(_ id: Int32, at slot: Int, entries hashes: [UInt64]) {
+    slots[slot] = id
+    if hashes.count * 2 > slots.count { grow(hashes) }
+  }
+
+  private mutating func grow(_ hashes: [UInt64]) {
+    let size = slots.count * 2
+    slots = Array(repeating: -1, count: size)
+    mask = size - 1
+    for (i, h) in hashes.enumerated() {
+      var slot = first(h)
+      while slots[slot] >= 0 { slot = next(slot) }
+      slots[slot] = Int32(i)
+    }
+  }
+}
+
 /// Interns byte strings (process names, frames, whole frame lines) into dense ids; lookups hash
 /// eight bytes at a time and allocate nothing for bytes already seen.
 struct ByteInterner {
@@ -13,8 +44,7 @@ struct ByteInterner {
   private var starts: [Int] = []
   private var lengths: [Int32] = []
   private var hashes: [UInt64] = []
-  private var slots: [Int32] = Array(repeating: -1, count: 1 << 12)
-  private var mask = (1 << 12) - 1
+  private var index = HashSlots()
 
   init() { arena.reserveCapacity(1 << 16) }
 
@@ -48,9 +78,9 @@ struct ByteInterner {
   /// The id of `s` (seeded: the same bytes under another seed are another entry).
   @inline(__always) mutating func internReportingNew(_ s: ByteSpan, seed: UInt64 = 0) -> (UInt32, Bool) {
     let h = Self.hash(s, seed: seed)
-    var slot = Int(truncatingIfNeeded: h) & mask
+    var slot = index.first(h)
     while true {
-      let id = slots[slot]
+      let id = index[slot]
       if id < 0 { break }
       let i = Int(id)
       if hashes[i] == h, Int(lengths[i]) == s.count {
@@ -58,15 +88,14 @@ struct ByteInterner {
           s.count == 0 || arena.withUnsafeBufferPointer { memcmp($0.baseAddress! + starts[i], s.base!, s.count) == 0 }
         if same { return (UInt32(id), false) }
       }
-      slot = (slot + 1) & mask
+      slot = index.next(slot)
     }
     let id = Int32(starts.count)
     starts.append(arena.count)
     lengths.append(Int32(s.count))
     hashes.append(h)
     if s.count > 0 { arena.append(contentsOf: UnsafeBufferPointer(start: s.base, count: s.count)) }
-    slots[slot] = id
-    if starts.count * 2 > slots.count { grow() }
+    index.store(id, at: slot, entries: hashes)
     return (UInt32(id), true)
   }
 
@@ -78,17 +107,6 @@ struct ByteInterner {
     let n = Int(lengths[i])
     if n > 0 { out.append(contentsOf: arena[starts[i]..<(starts[i] + n)]) }
   }
-
-  private mutating func grow() {
-    let size = slots.count * 2
-    slots = Array(repeating: -1, count: size)
-    mask = size - 1
-    for i in 0..<starts.count {
-      var slot = Int(truncatingIfNeeded: hashes[i]) & mask
-      while slots[slot] >= 0 { slot = (slot + 1) & mask }
-      slots[slot] = Int32(i)
-    }
-  }
 }
 
 /// Sums weights per stack (a sequence of interned name ids, process name first).
@@ -98,8 +116,7 @@ struct StackTable {
   private var lengths: [Int32] = []
   private var hashes: [UInt64] = []
   private(set) var weights: [Int64] = []
-  private var slots: [Int32] = Array(repeating: -1, count: 1 << 12)
-  private var mask = (1 << 12) - 1
+  private var index = HashSlots()
 
   var count: Int { starts.count }
 
@@ -122,16 +139,16 @@ struct StackTable {
         }
       }
     }
-    var slot = Int(truncatingIfNeeded: h) & mask
+    var slot = index.first(h)
     while true {
-      let id = slots[slot]
+      let id = index[slot]
       if id < 0 { break }
       let e = Int(id)
       if hashes[e] == h, Int(lengths[e]) == n, same(e, ids, reversed) {
         weights[e] &+= weight
         return
       }
-      slot = (slot + 1) & mask
+      slot = index.next(slot)
     }
     let e = Int32(starts.count)
     starts.append(arena.count)
@@ -139,8 +156,7 @@ struct StackTable {
     hashes.append(h)
     weights.append(weight)
     if reversed { arena.append(contentsOf: ids.reversed()) } else { arena.append(contentsOf: ids) }
-    slots[slot] = e
-    if starts.count * 2 > slots.count { grow() }
+    index.store(e, at: slot, entries: hashes)
   }
 
   @inline(__always) private func same(_ e: Int, _ ids: [UInt32], _ reversed: Bool) -> Bool {
@@ -152,17 +168,6 @@ struct StackTable {
         for i in 0..<n where a[s + i] != b[n - 1 - i] { return false }
         return true
       }
-    }
-  }
-
-  private mutating func grow() {
-    let size = slots.count * 2
-    slots = Array(repeating: -1, count: size)
-    mask = size - 1
-    for i in 0..<starts.count {
-      var slot = Int(truncatingIfNeeded: hashes[i]) & mask
-      while slots[slot] >= 0 { slot = (slot + 1) & mask }
-      slots[slot] = Int32(i)
     }
   }
 
