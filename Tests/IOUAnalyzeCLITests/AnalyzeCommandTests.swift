@@ -102,3 +102,16 @@ import Testing
     #expect(try CLI.run(["frob"]).status == 2)
   }
 }
+
+@Suite struct ReportFormatOptionTests {
+  let vanilla = CLI.fixture("shared-traces/vanilla-6.12.117/threadexit/fgraph_proc.txt")
+
+  @Test func reportSelectsTheOutputFormat() throws {
+    #expect(try CLI.run(["analyze", "--report", "markdown", vanilla]).stdout.hasPrefix("## iou-analyze:"))
+    #expect(try CLI.run(["analyze", "--report", "junit", vanilla]).stdout.hasPrefix("<?xml"))
+    #expect(try CLI.run(["analyze", "--report", "json", vanilla]).stdout.hasPrefix("{"))
+    let bad = try CLI.run(["analyze", "--report", "pdf", vanilla])
+    #expect(bad.status == 2)
+    #expect(bad.stderr.contains("'--report'"))
+  }
+}

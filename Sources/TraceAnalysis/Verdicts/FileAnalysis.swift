@@ -25,6 +25,8 @@ public struct FileAnalysis: Sendable, Codable, Equatable {
   public var diagnostics: [Diagnostic]
   /// Set when the file could not be analysed at all (skipped), with the reason.
   public var skipped: String?
+  /// True when it was skipped because it is empty (a normal result, e.g. no hung task reported).
+  public var isEmpty = false
 
   /// The worst thread verdict, or nil when no thread is in scope.
   public var worst: Verdict? { threads.map(\.verdict).max() }

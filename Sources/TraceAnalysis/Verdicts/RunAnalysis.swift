@@ -98,7 +98,8 @@ public enum RunAnalyzer {
         results.append(try analyzeFile(f, options: options))
       } catch let e as TraceInputError where e.diagnostic.kind == "empty" && files.count > 1 {
         results.append(
-          skipped(f, "empty file (nothing was captured; for a hung-task log this means no hang was reported)"))
+          skipped(
+            f, "empty file (nothing was captured; for a hung-task log this means no hang was reported)", empty: true))
       } catch let e as TraceInputError {
         if files.count == 1 { throw e }
         firstError = firstError ?? e
@@ -111,10 +112,10 @@ public enum RunAnalyzer {
     return combine(input: path, results)
   }
 
-  static func skipped(_ file: String, _ why: String) -> FileAnalysis {
+  static func skipped(_ file: String, _ why: String, empty: Bool = false) -> FileAnalysis {
     FileAnalysis(
       file: file, format: "-", lines: 0, captureStart: nil, captureEnd: nil, threads: [], blockedTasks: [], notes: [],
-      captureHints: [], lostEvents: 0, diagnostics: [], skipped: why)
+      captureHints: [], lostEvents: 0, diagnostics: [], skipped: why, isEmpty: empty)
   }
 
   /// Combines per-file results by role (never by tid across files: each file may be a

@@ -14,11 +14,11 @@ enum AnalyzeCommand {
       spins, 2 bad input or usage, 3 inconclusive.
       """,
     arguments: [ArgumentSpec(name: "path", help: "Trace file, run folder, or '-' for stdin.", variadic: true)],
-    options: [.flag("json", help: "Print the analysis as JSON (schemaVersion \(RunAnalysis.schemaVersion)).")]
-      + AnalysisOptionSpecs.options)
+    options: ReportOption.options + AnalysisOptionSpecs.options)
 
   static func run(_ p: ParsedArguments, io: ConsoleIO) throws -> Int32 {
     let options = try AnalysisOptionSpecs.make(p, spec)
+    let format = try ReportOption.format(p, spec)
     var exit: Int32 = 0
     var runs: [RunAnalysis] = []
     for path in p.positionals {
@@ -29,12 +29,7 @@ enum AnalyzeCommand {
     if options.progress != nil {
       FileHandle.standardError.write(Data("\r\u{1B}[K".utf8))  // clear the progress line
     }
-    if p.flag("json") {
-      io.out(try JSONReport.render(runs.count == 1 ? AnyEncodable(runs[0]) : AnyEncodable(runs)))
-    } else {
-      let text = TextReport(colour: io.stdoutIsTerminal)
-      io.out(runs.map { text.render($0) }.joined(separator: "\n"))
-    }
+    io.out(try ReportOption.render(runs, format, colour: io.stdoutIsTerminal))
     for run in runs {
       for f in run.files {
         for d in f.diagnostics { io.err(d.formatted) }

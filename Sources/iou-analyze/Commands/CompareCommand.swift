@@ -16,18 +16,15 @@ enum CompareCommand {
       ArgumentSpec(name: "before", help: "Capture from the kernel without the fix."),
       ArgumentSpec(name: "after", help: "Capture from the kernel with the fix."),
     ],
-    options: [.flag("json", help: "Print the comparison as JSON.")] + AnalysisOptionSpecs.options)
+    options: ReportOption.options + AnalysisOptionSpecs.options)
 
   static func run(_ p: ParsedArguments, io: ConsoleIO) throws -> Int32 {
     let options = try AnalysisOptionSpecs.make(p, spec)
+    let format = try ReportOption.format(p, spec)
     let before = try RunAnalyzer.analyze(p.positionals[0], options: options)
     let after = try RunAnalyzer.analyze(p.positionals[1], options: options)
     let c = Comparison.compare(before: before, after: after, thresholds: options.thresholds)
-    if p.flag("json") {
-      io.out(try JSONReport.render(c))
-    } else {
-      io.out(TextReport(colour: io.stdoutIsTerminal).render(c))
-    }
+    io.out(try ReportOption.render(c, format, colour: io.stdoutIsTerminal))
     return c.verdict.exitCode
   }
 }

@@ -1,0 +1,66 @@
+import Foundation
+import TraceAnalysis
+
+/// Renders analyses as GitHub-flavoured Markdown, for CI step summaries and bug comments.
+public enum MarkdownReport {
+  /// The report of one run.
+  public static func render(_ run: RunAnalysis) -> String {
+    var out = "## iou-analyze: `\(run.input)` — **\(run.verdict.rawValue)**\n\n"
+    for r in run.reasons { out += "- \(escape(r))\n" }
+    out += "\n| file | thread | verdict | phases | evidence |\n|---|---|---|---|---|\n"
+    for f in run.files {
+      if let why = f.skipped {
+        out += "| `\(f.file)` | — | skipped | | \(escape(why)) |\n"
+        continue
+      }
+      if f.threads.isEmpty { out += "| `\(f.file)` | — | — | | \(escape(f.notes.first ?? "no thread in scope")) |\n" }
+      for t in f.threads {
+        let evidence = (t.evidence.prefix(3) + t.caveats.prefix(1).map { "caveat: \($0)" }).map(escape)
+          .joined(separator: "<br>")
+        out +=
+          "| `\(f.file)` | \(escape(t.comm)) tid \(t.tid) | **\(t.verdict.rawValue)** | \(t.sequence) | \(evidence) |\n"
+      }
+    }
+    let blocked = run.files.flatMap { f in f.blockedTasks.map { (f.file, $0) } }
+    if !blocked.isEmpty {
+      out += "\n### Tasks blocked in D\n\n"
+      for (file, b) in blocked {
+        let frame = b.stack.first { $0.hasPrefix("io_wq_put_and_exit") } ?? b.stack.first
+        let location = frame.map { " in `\($0)`" } ?? ""
+        out += "- \(escape(b.comm)) tid \(b.tid)\(location)\(b.reportedHung ? " (hung-task report)" : "") — `\(file)`\n"
+      }
+    }
+    return out
+  }
+
+  /// The report of a comparison.
+  public static func render(_ c: Comparison) -> String {
+    var out = "## iou-analyze compare — **\(c.verdict.rawValue)**\n\n"
+    for r in c.reasons { out += "- \(escape(r))\n" }
+    out += "\n**Residual hangs after the fix:** "
+    if c.residualHangs.isEmpty {
+      out += "none seen\n"
+    } else {
+      out += "\n\n"
+      for h in c.residualHangs { out += "- \(escape(h.comm)) tid \(h.tid): \(escape(h.description)) — `\(h.file)`\n" }
+    }
+    out += "\n<details><summary>before</summary>\n\n" + render(c.before) + "\n</details>\n"
+    out += "\n<details><summary>after</summary>\n\n" + render(c.after) + "\n</details>\n"
+    return out
+  }
+
+  /// Escapes characters that would break a table cell or start markup.
+  static func escape(_ s: String) -> String {
+    var out = ""
+    for ch in s {
+      switch ch {
+      case "|": out += "\\|"
+      case "<": out += "&lt;"
+      case ">": out += "&gt;"
+      case "\n": out += " "
+      default: out.append(ch)
+      }
+    }
+    return out
+  }
+}
