@@ -5,7 +5,7 @@ import TraceReport
 /// `--report FORMAT` (and `--json`, short for `--report json`) of `analyze` and `compare`.
 enum ReportOption {
   enum Format: String, CaseIterable {
-    case text, json, markdown, junit
+    case text, json, markdown, junit, html, chrome
   }
 
   static let options: [OptionSpec] = [
@@ -34,6 +34,8 @@ enum ReportOption {
     case .json: return try JSONReport.render(runs.count == 1 ? AnyEncodable(runs[0]) : AnyEncodable(runs))
     case .markdown: return runs.map(MarkdownReport.render).joined(separator: "\n")
     case .junit: return JUnitReport.render(runs)
+    case .html: return HTMLReport.render(runs)
+    case .chrome: return try ChromeTraceReport.render(runs)
     }
   }
 
@@ -43,6 +45,8 @@ enum ReportOption {
     case .json: return try JSONReport.render(c)
     case .markdown: return MarkdownReport.render(c)
     case .junit: return JUnitReport.render(c)
+    case .html: return HTMLReport.render(c)
+    case .chrome: return try ChromeTraceReport.render([c.before, c.after])
     }
   }
 }
