@@ -1,4 +1,5 @@
 import Foundation
+import TraceCapture
 import TraceParse
 
 /// The version printed by `--version`.
@@ -68,6 +69,9 @@ let topHelp = """
     if let spec = e.spec {
       io.err("Usage: \(spec.usage)\n  See 'iou-analyze \(spec.name) --help' for more information.")
     }
+    return ExitCode.usage
+  } catch let e as CaptureError {
+    io.err("Error: \(e.message)")
     return ExitCode.usage
   } catch let e as TraceInputError {
     io.err("Error: \(e.diagnostic.formatted)")

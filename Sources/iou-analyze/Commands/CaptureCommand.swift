@@ -19,8 +19,7 @@ enum CaptureCommand {
     options: [
       .flag("until-verdict", help: "Stop as soon as a thread is proven to spin."),
       .value("out", "dir", help: "Folder for the capture (default ./iou-capture-<time>)."),
-      .flag("json", help: "Print the analysis as JSON."),
-    ] + CaptureOptionSpecs.options + AnalysisOptionSpecs.options)
+    ] + ReportOption.options + CaptureOptionSpecs.options + AnalysisOptionSpecs.options)
 
   static func run(_ p: ParsedArguments, io: ConsoleIO) throws -> Int32 {
     let out = p.value("out") ?? "iou-capture-\(Int(Date().timeIntervalSince1970))"
@@ -28,18 +27,9 @@ enum CaptureCommand {
     o.untilVerdict = p.flag("until-verdict")
     let session = CaptureSession(options: o)
     session.onStart = { io.err("tracing; saving into \(out) (Ctrl-C stops)") }
-    let run: RunAnalysis
-    do {
-      run = try session.run()
-    } catch let e as CaptureError {
-      io.err("Error: \(e.message)")
-      return ExitCode.usage
-    }
-    if p.flag("json") {
-      io.out(try JSONReport.render(run))
-    } else {
-      io.out(TextReport(colour: io.stdoutIsTerminal).render(run))
-    }
+    let format = try ReportOption.format(p, spec)
+    let run = try session.run()
+    io.out(try ReportOption.render([run], format, colour: io.stdoutIsTerminal))
     return run.exitCode
   }
 }

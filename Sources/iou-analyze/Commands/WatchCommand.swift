@@ -42,14 +42,8 @@ enum WatchCommand {
       if status.isEmpty { lines.append("(no io worker and no thread in the fault path yet)") }
       io.out((tty ? "\u{1B}[H\u{1B}[2J" : "") + lines.joined(separator: "\n"))
     }
-    let run: RunAnalysis
-    do {
-      run = try session.run()
-    } catch let e as CaptureError {
-      io.err("Error: \(e.message)")
-      return ExitCode.usage
-    }
-    if keep == nil { try? FileManager.default.removeItem(atPath: out) }
+    defer { if keep == nil { try? FileManager.default.removeItem(atPath: out) } }
+    let run = try session.run()
     io.out("\(run.input): \(run.verdict.rawValue)")
     return run.exitCode
   }
