@@ -51,16 +51,7 @@ public enum MarkdownReport {
 
   /// Escapes characters that would break a table cell or start markup.
   static func escape(_ s: String) -> String {
-    var out = ""
-    for ch in s {
-      switch ch {
-      case "|": out += "\\|"
-      case "<": out += "&lt;"
-      case ">": out += "&gt;"
-      case "\n": out += " "
-      default: out.append(ch)
-      }
-    }
-    return out
+    s.escaping(["|": "\\|", "<": "&lt;", ">": "&gt;", "\n": " "])
   }
+
 }
