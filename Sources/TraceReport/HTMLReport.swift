@@ -137,5 +137,4 @@ public enum HTMLReport {
   static func escape(_ s: String) -> String {
     s.escaping(["&": "&amp;", "<": "&lt;", ">": "&gt;", "\"": "&quot;"])
   }
-
 }

@@ -53,5 +53,4 @@ public enum MarkdownReport {
   static func escape(_ s: String) -> String {
     s.escaping(["|": "\\|", "<": "&lt;", ">": "&gt;", "\n": " "])
   }
-
 }
