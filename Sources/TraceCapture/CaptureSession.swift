@@ -68,8 +68,11 @@ public final class CaptureSession {
     stopRequested.store(false, ordering: .relaxed)
     installStopHandlers()
     let started = Date()
-    let instance = try TracefsInstance(root: root, name: "iou-analyze-\(getpid())")
-    defer { instance.destroy() }
+    // Our own instance; the top level (saved first, restored after) only on kernels without instances.
+    let instance: TracingArea =
+      FileManager.default.fileExists(atPath: root + "/instances")
+      ? try TracefsInstance(root: root, name: "iou-analyze-\(getpid())") : TopLevelTracing(root: root)
+    defer { instance.release() }
     try instance.write("buffer_size_kb", String(options.bufferKB))
     // set_graph_function is top-level only (6.12); an instance's own file is used where it exists.
     var graphFilter: TopLevelSetting?
@@ -84,7 +87,7 @@ public final class CaptureSession {
       try instance.write("set_ftrace_pid", targets.map { String($0.tid) }.joined(separator: " "))
     }
     try instance.write("current_tracer", "function_graph")
-    for option in ["funcgraph-proc", "funcgraph-abstime"] { try instance.write("trace_options", option) }
+    for option in ["funcgraph-proc", "funcgraph-abstime"] { try instance.enableOption(option) }
     for event in ["sched_switch", "sched_wakeup", "sched_process_exit"] { try instance.enableEvent("sched", event) }
     try instance.traceOn()
     onStart?()
@@ -127,7 +130,7 @@ public final class CaptureSession {
     reader.maxLineLength = 1 << 22
     do {
       _ = try reader.read(source: source, displayName: "trace_pipe", into: &sink)
-    } catch let e as TraceInputError where e.diagnostic.kind == "not-a-trace" {
+    } catch let e as TraceInputError where e.diagnostic.kind == "not-a-trace" || e.diagnostic.kind == "empty" {
       // Nothing was traced (no fault happened in the window): the saved folder still tells so.
       _ = e
     }
@@ -135,7 +138,7 @@ public final class CaptureSession {
     sampler.sample(targets)
     let buffers = ringBufferStats(instance)
     source.closePipe()
-    instance.destroy()
+    instance.release()
     graphFilter?.restore()
     if !sampler.isEmpty {
       try sampler.text.write(toFile: options.outDir + "/stacks.txt", atomically: true, encoding: .utf8)
@@ -147,11 +150,15 @@ public final class CaptureSession {
     ]
     try metadata(
       root: root, targets: targets, started: started, bytes: source.bytesRead, buffers: buffers,
-      records: tracker.recordCount, timing: timing
+      records: tracker.recordCount, timing: timing, area: instance.description
     )
     .write(toFile: options.outDir + "/capture.json", atomically: true, encoding: .utf8)
     try? tee.synchronize()
-    return try RunAnalyzer.analyze(options.outDir, options: options.analysis)
+    do {
+      return try RunAnalyzer.analyze(options.outDir, options: options.analysis)
+    } catch let e as TraceInputError where e.diagnostic.kind == "empty" {
+      return RunAnalyzer.nothingCaptured(options.outDir, "nothing was traced: no fault-path call and no sched event")
+    }
   }
 
   /// Without --comm/--pid: the threads the trace shows in the fault path (and io workers), with
@@ -190,7 +197,7 @@ public final class CaptureSession {
 
   /// `entries` and `overrun` of every CPU's ring buffer in the instance (overrun > 0: events lost
   /// because the pipe was not read fast enough).
-  private func ringBufferStats(_ instance: TracefsInstance) -> [String: [String: Int]] {
+  private func ringBufferStats(_ instance: TracingArea) -> [String: [String: Int]] {
     var out: [String: [String: Int]] = [:]
     let dir = instance.path("per_cpu")
     for cpu in (try? FileManager.default.contentsOfDirectory(atPath: dir)) ?? [] {
@@ -211,7 +218,7 @@ public final class CaptureSession {
 
   private func metadata(
     root: String, targets: [SystemThread], started: Date, bytes: Int64, buffers: [String: [String: Int]], records: Int,
-    timing: [String: Double]
+    timing: [String: Double], area: String
   ) throws -> String {
     var u = utsname()
     uname(&u)
@@ -221,6 +228,7 @@ public final class CaptureSession {
       "commandLine": CommandLine.arguments,
       "kernel": release,
       "tracefs": root,
+      "tracingArea": area,
       "tracer": "function_graph",
       "setGraphFunction": options.graphFunctions,
       "targets": targets.map { ["pid": $0.pid, "tid": $0.tid, "comm": $0.comm] },

@@ -1,8 +1,8 @@
 import Foundation
 
-/// A top-level tracefs file that instances do not have of their own and that a capture must change
-/// (on 6.12 `set_graph_function` exists only at the top level and applies to every instance's
-/// function_graph). Its content is saved first and written back by ``restore()`` on every way out.
+/// A top-level tracefs file that a capture must change: `set_graph_function` (on 6.12 it exists only
+/// at the top level and applies to every instance's function_graph), or any file when the kernel has
+/// no instances. Its content is saved first and written back by ``restore()`` on every way out.
 public final class TopLevelSetting {
   public let path: String
   private let saved: [String]
@@ -12,8 +12,19 @@ public final class TopLevelSetting {
   public init(root: String, file: String) throws {
     path = root + "/" + file
     guard let text = KernelFile.read(path) else { throw CaptureError("cannot read \(path)") }
-    // An empty filter reads back as a comment (`#### all functions enabled ####`).
-    saved = text.split(separator: "\n").map(String.init).filter { !$0.hasPrefix("#") && !$0.isEmpty }
+    saved = Self.values(of: text)
+  }
+
+  /// What to write back to restore `text` as read: empty filters read back as a comment
+  /// (`#### all functions enabled ####`) or `no pid`; buffer_size_kb may read `7 (expanded: 1408)`.
+  static func values(of text: String) -> [String] {
+    text.split(separator: "\n").compactMap { line -> String? in
+      if line.hasPrefix("#") || line.isEmpty || line == "no pid" { return nil }
+      if let r = line.range(of: "(expanded: ") {
+        return String(line[r.upperBound...].prefix { $0.isNumber })
+      }
+      return String(line)
+    }
   }
 
   deinit { restore() }

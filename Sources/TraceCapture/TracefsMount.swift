@@ -21,10 +21,10 @@ public enum TracefsMount {
       "tracefs is not mounted. Mount it first (as root): mount -t tracefs nodev /sys/kernel/tracing")
   }
 
-  /// Checks that `dir` looks like a tracefs root (current_tracer, trace_pipe, instances/).
+  /// Checks that `dir` looks like a tracefs root (current_tracer, trace_pipe; instances/ is optional).
   public static func validate(_ dir: String) throws {
     let fm = FileManager.default
-    for needed in ["current_tracer", "trace_pipe", "instances"] where !fm.fileExists(atPath: dir + "/" + needed) {
+    for needed in ["current_tracer", "trace_pipe"] where !fm.fileExists(atPath: dir + "/" + needed) {
       throw CaptureError(
         "\(dir) is not a tracefs mount (no \(needed)); mount one with: mount -t tracefs nodev /sys/kernel/tracing")
     }

@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import Testing
 
 @testable import TraceCapture
@@ -90,5 +91,103 @@ func snapshot(_ dir: String) -> [String: Data] {
     #expect(throws: CaptureError.self) { _ = try CaptureSession(options: o).run() }
     #expect(snapshot(fake) == before)
     #expect(!FileManager.default.fileExists(atPath: "\(fake)/instances/iou-analyze-\(getpid())"))
+  }
+}
+
+/// A tracefs imitation without instances/ (a kernel without instance support): the top-level files a
+/// capture changes, with the contents a 6.12 kernel reads back for them.
+func fakeTopLevelTracefs() -> String {
+  let dir = fakeTracefs()
+  let fm = FileManager.default
+  try! fm.removeItem(atPath: dir + "/instances")
+  let files = [
+    "set_graph_function": "", "set_ftrace_pid": "no pid\n", "buffer_size_kb": "1408\n",
+    "options/funcgraph-proc": "0\n", "options/funcgraph-abstime": "0\n",
+    "events/sched/sched_switch/enable": "0\n", "events/sched/sched_wakeup/enable": "0\n",
+    "events/sched/sched_process_exit/enable": "0\n", "tracing_on": "0\n",
+  ]
+  for (name, content) in files {
+    let path = dir + "/" + name
+    try! fm.createDirectory(atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+    fm.createFile(atPath: path, contents: Data(content.utf8))
+  }
+  return dir
+}
+
+@Suite struct TopLevelFallbackTests {
+  @Test func withoutInstancesEveryChangedTopLevelFileIsRestored() throws {
+    try #require(geteuid() == 0, "needs root like the command itself")
+    let fake = fakeTopLevelTracefs()
+    let before = snapshot(fake)
+    let out = FileManager.default.temporaryDirectory.appendingPathComponent("out-\(UUID())").path
+    var o = CaptureOptions(outDir: out)
+    o.tracefsRoot = fake
+    o.duration = 1
+    // The imitation's trace_pipe is an empty file: the capture ends at once with nothing traced.
+    let run = try CaptureSession(options: o).run()
+    #expect(run.files.allSatisfy { $0.threads.isEmpty })
+    #expect(snapshot(fake) == before)
+    let meta = try String(contentsOfFile: out + "/capture.json", encoding: .utf8)
+    #expect(meta.contains("no instances; every changed file saved and restored"))
+  }
+
+  @Test func valuesReadBackAreTurnedIntoWhatRestoresThem() {
+    #expect(TopLevelSetting.values(of: "#### all functions enabled ####\n").isEmpty)
+    #expect(TopLevelSetting.values(of: "no pid\n").isEmpty)
+    #expect(TopLevelSetting.values(of: "7 (expanded: 1408)\n") == ["1408"])
+    #expect(TopLevelSetting.values(of: "handle_userfault\nschedule\n") == ["handle_userfault", "schedule"])
+  }
+}
+
+/// Feeds a real capture into a FIFO standing in for trace_pipe, as the kernel would stream it.
+final class PipeFeeder: @unchecked Sendable {
+  private let fd: Int32
+  private let bytes: [UInt8]
+  private let stop = Mutex(false)
+  private let done = DispatchSemaphore(value: 0)
+
+  /// Opens `fifo` read-write (so the capture's reader never sees end of file) and starts writing.
+  init(fifo: String, bytes: [UInt8]) {
+    fd = open(fifo, O_RDWR | O_NONBLOCK)
+    self.bytes = bytes
+    Thread.detachNewThread { [self] in
+      var offset = 0
+      while offset < bytes.count, !stop.withLock({ $0 }) {
+        let n = bytes.withUnsafeBytes { Glibc.write(fd, $0.baseAddress! + offset, min(4096, bytes.count - offset)) }
+        if n > 0 { offset += n } else { usleep(1000) }
+      }
+      done.signal()
+    }
+  }
+
+  func finish() {
+    stop.withLock { $0 = true }
+    done.wait()
+    close(fd)
+  }
+}
+
+@Suite struct LiveStreamTests {
+  @Test func aStreamedRealTraceIsProvenSpinningAndEverythingIsRestored() throws {
+    try #require(geteuid() == 0, "needs root like the command itself")
+    let fake = fakeTopLevelTracefs()
+    try FileManager.default.removeItem(atPath: fake + "/trace_pipe")
+    try #require(mkfifo(fake + "/trace_pipe", 0o600) == 0)
+    let before = snapshot(fake)
+    let trace = try Data(contentsOf: fixtures.appendingPathComponent("vanilla-6.12.117/threadexit/fgraph_proc.txt"))
+    let feeder = PipeFeeder(fifo: fake + "/trace_pipe", bytes: [UInt8](trace))
+    let out = FileManager.default.temporaryDirectory.appendingPathComponent("out-\(UUID())").path
+    var o = CaptureOptions(outDir: out)
+    o.tracefsRoot = fake
+    o.duration = 20
+    o.untilVerdict = true
+    let run = try CaptureSession(options: o).run()
+    feeder.finish()
+    #expect(run.verdict == .spinning)
+    #expect(run.threads(in: .spinning).first?.thread.tid == 67)
+    #expect(snapshot(fake) == before)
+    // It stopped at the verdict, before the whole trace was streamed.
+    let saved = try Data(contentsOf: URL(fileURLWithPath: out + "/fgraph_proc.txt"))
+    #expect(saved.count < trace.count)
   }
 }

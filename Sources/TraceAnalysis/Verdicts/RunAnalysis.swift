@@ -112,6 +112,11 @@ public enum RunAnalyzer {
     return combine(input: path, results)
   }
 
+  /// The analysis of a run in which nothing was captured (e.g. a live capture that saw no event).
+  public static func nothingCaptured(_ input: String, _ why: String) -> RunAnalysis {
+    combine(input: input, [skipped(input, why, empty: true)])
+  }
+
   static func skipped(_ file: String, _ why: String, empty: Bool = false) -> FileAnalysis {
     FileAnalysis(
       file: file, format: "-", lines: 0, captureStart: nil, captureEnd: nil, threads: [], blockedTasks: [], notes: [],
