@@ -44,7 +44,7 @@ public struct TraceFileReader {
   public var traceDat: (any TraceDatDecoding)?
   /// Called with the number of lines read, every `progressInterval` lines (for progress on long files).
   public var progress: (@Sendable (Int) -> Void)?
-  /// Lines between progress calls; a power of two (default 2^20).
+  /// Lines between progress calls (default 2^20).
   public var progressInterval = 1 << 20
 
   /// Creates a reader that interns into `symbols`.
@@ -101,12 +101,16 @@ public struct TraceFileReader {
     }
 
     let reader = LineReader(source: source, maxLineLength: maxLineLength)
+    var nextProgress = progress == nil ? Int.max : progressInterval
     let summary: LineReaderSummary
     do {
       summary = try reader.forEachLine { line, number in
         if parser != nil {
           parser!.parse(line, number: number, into: &sink, log: &log)
-          if number & (progressInterval - 1) == 0, let progress { progress(number) }
+          if number >= nextProgress {
+            progress?(number)
+            nextProgress += progressInterval
+          }
           return true
         }
         sniffer.observe(line)
