@@ -112,10 +112,8 @@ public struct Comparison: Sendable, Codable, Equatable {
       }
       for b in f.blockedTasks where !named.contains(b.tid) {
         let longEnough = b.untilEndOfCapture && (b.blockedFor ?? 0) >= th.hangMinimum
-        guard
-          longEnough || b.reportedHung || (b.waitsForWorkers && b.untilEndOfCapture)
-            || (b.waitsForWorkers && !b.stack.isEmpty)
-        else { continue }
+        // A task waiting for its workers always has the stack that shows it (waitsForWorkers).
+        guard longEnough || b.reportedHung || b.waitsForWorkers else { continue }
         var d = "blocked in D"
         if let top = b.stack.first(where: { $0.hasPrefix("io_wq_put_and_exit") }) ?? b.stack.first { d += " in \(top)" }
         if let t = b.blockedFor { d += " for \(Format.duration(t)) up to the end of the capture" }

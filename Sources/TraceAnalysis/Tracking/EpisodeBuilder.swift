@@ -89,11 +89,13 @@ extension ThreadTracker {
   func spinEpisode(_ t: TrackedThread, _ r: RetryRun, untilEnd: Bool) -> Episode {
     var facts = ["\(r.count) back-to-back fault retries, none of which slept"]
     let end = untilEnd ? (lastTimestamp ?? r.lastEnd) : r.lastEnd
+    var cpuShare: Double?
     if let start = r.firstStart, let e = end, e > start {
       let span = Double(e - start) / 1e9
       facts.append(String(format: "%.0f retries/s over %@", Double(r.count) / span, Format.seconds(span)))
       if sawSchedSwitch {
         let share = max(0, 1 - Double(r.offCPUTime) / Double(e - start))
+        cpuShare = share
         facts.append(String(format: "on-CPU %.0f%% of the time (sched_switch)", share * 100))
       }
     }
@@ -108,6 +110,7 @@ extension ThreadTracker {
     }
     return Episode(
       verdict: .spinning, firstLine: r.firstLine, lastLine: untilEnd ? lastLine : r.lastLine, start: r.firstStart,
-      end: end, faultCalls: r.count, facts: facts, untilEndOfCapture: untilEnd)
+      end: end, faultCalls: r.count, facts: facts, untilEndOfCapture: untilEnd, cpuShare: cpuShare,
+      scheduleReturnedAtOnce: r.schedulesReturnedAtOnce > 0)
   }
 }

@@ -145,10 +145,8 @@ public struct FaultLoopDetector {
         }
       }
       if let spin = t.episodes.last(where: { $0.verdict == .spinning }) {
-        v.scheduleReturnedAtOnce = spin.facts.contains { $0.hasPrefix("schedule() returned without switching out") }
-        if tracker.sawSchedSwitch, let s = spin.seconds, s > 0 {
-          v.cpuShare = spinShare(spin)
-        }
+        v.scheduleReturnedAtOnce = spin.scheduleReturnedAtOnce
+        v.cpuShare = spin.cpuShare
       }
       if t.callersHidden {
         v.caveats.append(
@@ -171,14 +169,6 @@ public struct FaultLoopDetector {
     let worst = episodes.map(\.verdict).max()!
     if worst == .spinning || worst == .inconclusive { return worst }
     return episodes.last!.verdict
-  }
-
-  private func spinShare(_ e: Episode) -> Double? {
-    for f in e.facts where f.hasPrefix("on-CPU ") {
-      let digits = f.dropFirst(7).prefix { $0.isNumber }
-      if let p = Double(digits) { return p / 100 }
-    }
-    return nil
   }
 
   static func ownerTid(_ comm: String) -> Int32? {
@@ -252,12 +242,12 @@ public struct FaultLoopDetector {
   /// burning a CPU) while the task that owns it is blocked waiting for its workers to exit is the
   /// signature of the loop.
   private func corroborate(_ verdicts: inout [ThreadVerdict], _ blocked: [BlockedTask]) {
-    let waiter = blocked.first { $0.waitsForWorkers || $0.untilEndOfCapture }
+    let waiter = blocked.first(where: \.waitsForWorkers)
     for i in verdicts.indices
     where verdicts[i].verdict == .inconclusive
       && verdicts[i].caveats.contains(where: { $0.hasPrefix("needs corroboration") })
     {
-      if let w = waiter, w.waitsForWorkers {
+      if let w = waiter {
         verdicts[i].verdict = .spinning
         verdicts[i].caveats.removeAll { $0.hasPrefix("needs corroboration") }
         verdicts[i].evidence.append(

@@ -41,6 +41,10 @@ public struct Episode: Sendable, Codable, Equatable {
   public var facts: [String]
   /// True when the phase lasts until the end of the capture.
   public var untilEndOfCapture: Bool
+  /// SPINNING phases: the on-CPU share over the phase (from sched_switch), when known.
+  public var cpuShare: Double? = nil
+  /// SPINNING phases: whether schedule() was seen returning without a switch-out.
+  public var scheduleReturnedAtOnce: Bool? = nil
 
   /// Seconds between start and end, when known.
   public var seconds: Double? {
