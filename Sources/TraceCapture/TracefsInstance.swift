@@ -69,9 +69,5 @@ public final class TracefsInstance {
     _ = tracefs_instance_file_write(h, "current_tracer", "nop")
     _ = tracefs_instance_destroy(h)
     tracefs_instance_free(h)
-    // libtracefs removes the directory with rmdir; in a directory that only imitates tracefs the
-    // files we created stay, so clear them as the kernel would.
-    let dir = "\(root)/instances/\(name)"
-    if FileManager.default.fileExists(atPath: dir) { try? FileManager.default.removeItem(atPath: dir) }
   }
 }
