@@ -40,6 +40,7 @@ lint:
 
 ## bench: ≥1 GiB traces built from the real fixtures; throughput against wc -l (and peers when present).
 bench: build
+	@$(MAKE) --no-print-directory deps APT_PACKAGES="time python3"  # /usr/bin/time for peak RSS
 	bash bench/run.sh
 
 ## lab: build the 4 kernels, boot every scenario in QEMU (TCG), capture fixtures/lab/, print the verdict

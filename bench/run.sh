@@ -22,7 +22,7 @@ best() {
   for _ in $(seq "$n"); do
     local s e
     s=$(date +%s.%N); "$@" >/dev/null 2>&1 || true; e=$(date +%s.%N)
-    b=$(awk -v a="$b" -v d="$(echo "$e - $s" | bc)" 'BEGIN{ if (a=="" || d<a) print d; else print a }')
+    b=$(awk -v a="$b" -v s="$s" -v e="$e" 'BEGIN{ d = e - s; if (a=="" || d<a) print d; else print a }')
   done
   echo "$b"
 }
