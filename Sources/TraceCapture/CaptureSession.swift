@@ -130,7 +130,7 @@ public final class CaptureSession {
     reader.maxLineLength = 1 << 22
     do {
       _ = try reader.read(source: source, displayName: "trace_pipe", into: &sink)
-    } catch let e as TraceInputError where e.diagnostic.kind == "not-a-trace" || e.diagnostic.kind == "empty" {
+    } catch let e as TraceInputError where e.diagnostic.kind == .notATrace || e.diagnostic.kind == .empty {
       // Nothing was traced (no fault happened in the window): the saved folder still tells so.
       _ = e
     }
@@ -156,7 +156,7 @@ public final class CaptureSession {
     try? tee.synchronize()
     do {
       return try RunAnalyzer.analyze(options.outDir, options: options.analysis)
-    } catch let e as TraceInputError where e.diagnostic.kind == "empty" {
+    } catch let e as TraceInputError where e.diagnostic.kind == .empty {
       return RunAnalyzer.nothingCaptured(options.outDir, "nothing was traced: no fault-path call and no sched event")
     }
   }

@@ -14,17 +14,17 @@ public struct TraceDatDecoder: TraceDatDecoding {
   {
     guard path != "-" else {
       throw TraceInputError(
-        file: displayName, line: 0, kind: "trace-dat", "trace.dat cannot be read from stdin: give its path")
+        file: displayName, line: 0, kind: .traceDat, "trace.dat cannot be read from stdin: give its path")
     }
     tracecmd_set_loglevel(TEP_LOG_NONE)
     guard let handle = tracecmd_open(path, Int32(TRACECMD_FL_LOAD_NO_PLUGINS.rawValue)) else {
       throw TraceInputError(
-        file: displayName, line: 0, kind: "trace-dat",
+        file: displayName, line: 0, kind: .traceDat,
         "libtracecmd cannot open this trace.dat (truncated, corrupt, or a version it does not read)")
     }
     defer { tracecmd_close(handle) }
     guard let tep = tracecmd_get_tep(handle) else {
-      throw TraceInputError(file: displayName, line: 0, kind: "trace-dat", "no event formats in this trace.dat")
+      throw TraceInputError(file: displayName, line: 0, kind: .traceDat, "no event formats in this trace.dat")
     }
     let context = DecodeContext(tep: tep, symbols: symbols, file: displayName)
     var result: Int32 = 0
@@ -42,12 +42,12 @@ public struct TraceDatDecoder: TraceDatDecoding {
     }
     if result < 0 || context.records == 0 && context.index == 0 {
       throw TraceInputError(
-        file: displayName, line: 0, kind: "trace-dat", "libtracecmd could not read the events of this trace.dat")
+        file: displayName, line: 0, kind: .traceDat, "libtracecmd could not read the events of this trace.dat")
     }
     var log = DiagnosticLog(file: displayName)
     if context.unknownStates > 0 {
       log.add(
-        .warning, "trace-dat", line: 0, "\(context.unknownStates) sched_switch records with an unknown prev_state")
+        .warning, .traceDat, line: 0, "\(context.unknownStates) sched_switch records with an unknown prev_state")
     }
     return TraceReadResult(
       format: .traceDat, lines: context.index,

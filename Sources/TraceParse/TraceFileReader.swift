@@ -63,7 +63,7 @@ public struct TraceFileReader {
     do {
       source = try InputOpener.open(path)
     } catch let e as ByteSourceError {
-      throw TraceInputError(file: name, line: 0, kind: "open", e.message)
+      throw TraceInputError(file: name, line: 0, kind: .open, e.message)
     }
     return try read(source: source, displayName: name, sourcePath: path == "-" ? nil : path, into: &sink)
   }
@@ -78,16 +78,16 @@ public struct TraceFileReader {
     var parser: AnyLineParser? = forcedFormat.flatMap { try? makeParser($0, file: name) }
     var format = forcedFormat
     if let f = forcedFormat, parser == nil {
-      throw TraceInputError(file: name, line: 0, kind: "format", "\(f.rawValue) input is not supported by this reader")
+      throw TraceInputError(file: name, line: 0, kind: .format, "\(f.rawValue) input is not supported by this reader")
     }
 
     func decide() throws {
       if sniffer.sawNothing {
-        throw TraceInputError(file: name, line: 0, kind: "empty", "the file is empty (nothing but white space)")
+        throw TraceInputError(file: name, line: 0, kind: .empty, "the file is empty (nothing but white space)")
       }
       guard let f = sniffer.format else {
         throw TraceInputError(
-          file: name, line: held.first?.number ?? 1, kind: "not-a-trace",
+          file: name, line: held.first?.number ?? 1, kind: .notATrace,
           "not a trace: \(sniffer.explanation) (use --format to force one of: \(TraceFormat.names))")
       }
       format = f
@@ -120,12 +120,12 @@ public struct TraceFileReader {
         return true
       }
     } catch let e as ByteSourceError {
-      throw TraceInputError(file: name, line: 0, kind: "broken-stream", e.message)
+      throw TraceInputError(file: name, line: 0, kind: .brokenStream, e.message)
     }
     if sniffer.format == .traceDat && parser == nil {
       guard let traceDat, let path = sourcePath else {
         throw TraceInputError(
-          file: name, line: 0, kind: "trace-dat",
+          file: name, line: 0, kind: .traceDat,
           "this is a trace-cmd trace.dat file: give its path to iou-analyze, or read it with `trace-cmd report` and analyse the text"
         )
       }
@@ -135,19 +135,19 @@ public struct TraceFileReader {
     parser!.finish(into: &sink, log: &log)
     for o in summary.oversizedLines {
       log.add(
-        .warning, "oversized-line", line: o.line,
+        .warning, .oversizedLine, line: o.line,
         "line of \(o.length) bytes is longer than the \(maxLineLength)-byte limit; skipped")
     }
     if summary.lastLineUnterminated, format != .pastedReport {
       log.add(
-        .warning, "truncated", line: summary.lines + summary.oversizedLines.count,
+        .warning, .truncated, line: summary.lines + summary.oversizedLines.count,
         "last line has no newline: the file may have been cut in the middle of a line")
     }
     let recognised = parser!.recognisedLines
     let unrecognised = parser!.unrecognisedLines
     if recognised == 0 {
       throw TraceInputError(
-        file: name, line: 1, kind: "not-a-trace",
+        file: name, line: 1, kind: .notATrace,
         "no line could be read as \(format!.rawValue) (\(unrecognised) lines tried)")
     }
     return TraceReadResult(
@@ -164,7 +164,7 @@ public struct TraceFileReader {
     case .pastedReport: return .pastedReport(PastedReportParser(symbols: symbols))
     default:
       throw TraceInputError(
-        file: file, line: 0, kind: "unsupported-format",
+        file: file, line: 0, kind: .unsupportedFormat,
         "\(format.rawValue) input is recognised but not parsed yet")
     }
   }

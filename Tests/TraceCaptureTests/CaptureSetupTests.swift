@@ -13,10 +13,10 @@ func fakeTracefs(functions: [String] = ["handle_userfault", "schedule"]) -> Stri
   let dir = FileManager.default.temporaryDirectory.appendingPathComponent("fake-tracefs-\(UUID())").path
   let fm = FileManager.default
   try! fm.createDirectory(atPath: dir + "/instances", withIntermediateDirectories: true)
-  fm.createFile(atPath: dir + "/current_tracer", contents: Data("nop\n".utf8))
-  fm.createFile(atPath: dir + "/trace_pipe", contents: Data())
-  fm.createFile(atPath: dir + "/tracing_on", contents: Data("1\n".utf8))
-  fm.createFile(atPath: dir + "/available_filter_functions", contents: Data(functions.joined(separator: "\n").utf8))
+  _ = fm.createFile(atPath: dir + "/current_tracer", contents: Data("nop\n".utf8))
+  _ = fm.createFile(atPath: dir + "/trace_pipe", contents: Data())
+  _ = fm.createFile(atPath: dir + "/tracing_on", contents: Data("1\n".utf8))
+  _ = fm.createFile(atPath: dir + "/available_filter_functions", contents: Data(functions.joined(separator: "\n").utf8))
   return dir
 }
 
@@ -49,7 +49,7 @@ func snapshot(_ dir: String) -> [String: Data] {
     for (tid, comm) in [(91, "uffd_iou"), (92, "uffd_iou"), (93, "iou-wrk-92")] {
       let d = "\(proc)/91/task/\(tid)"
       try FileManager.default.createDirectory(atPath: d, withIntermediateDirectories: true)
-      FileManager.default.createFile(atPath: d + "/comm", contents: Data((comm + "\n").utf8))
+      _ = FileManager.default.createFile(atPath: d + "/comm", contents: Data((comm + "\n").utf8))
     }
     let workers = ThreadSelector.select(commPattern: "iou-wrk-*", pids: [], procRoot: proc)
     #expect(workers.map(\.tid) == [93])
@@ -109,7 +109,7 @@ func fakeTopLevelTracefs() -> String {
   for (name, content) in files {
     let path = dir + "/" + name
     try! fm.createDirectory(atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
-    fm.createFile(atPath: path, contents: Data(content.utf8))
+    _ = fm.createFile(atPath: path, contents: Data(content.utf8))
   }
   return dir
 }

@@ -62,7 +62,7 @@ func analyze(_ path: String) throws -> RunAnalysis {
     let bytes = try Data(contentsOf: URL(fileURLWithPath: dat))
     for cut in [2_000, bytes.count / 2] {
       let p = FileManager.default.temporaryDirectory.appendingPathComponent("cut-\(cut)-\(UUID()).dat").path
-      FileManager.default.createFile(atPath: p, contents: bytes.prefix(cut))
+      _ = FileManager.default.createFile(atPath: p, contents: bytes.prefix(cut))
       #expect {
         _ = try analyze(p)
       } throws: { e in

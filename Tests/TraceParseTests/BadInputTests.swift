@@ -13,7 +13,7 @@ import Testing
       _ = try readAll(path)
     } throws: { e in
       guard let d = (e as? TraceInputError)?.diagnostic else { return false }
-      return d.kind == "not-a-trace" && d.file == path && d.line >= 1 && d.message.contains("binary")
+      return d.kind == .notATrace && d.file == path && d.line >= 1 && d.message.contains("binary")
     }
   }
 
@@ -29,7 +29,7 @@ import Testing
     var bytes = Fixtures.bytes(Fixtures.fixGraph)
     bytes.removeLast(30)
     let (_, _, result) = try readAll(Fixtures.temporary(bytes))
-    let d = result.diagnostics.first { $0.kind == "truncated" }
+    let d = result.diagnostics.first { $0.kind == .truncated }
     #expect(d?.line == Fixtures.lines(Fixtures.fixGraph).count - 1)
   }
 
@@ -38,7 +38,7 @@ import Testing
     bytes += [UInt8](repeating: UInt8(ascii: "a"), count: 100 << 20) + [0x0A]
     bytes += Array(Fixtures.lines(Fixtures.fixGraph).dropFirst(400).joined(separator: "\n").utf8)
     let (_, records, result) = try readAll(Fixtures.temporary(bytes))
-    let d = result.diagnostics.first { $0.kind == "oversized-line" }
+    let d = result.diagnostics.first { $0.kind == .oversizedLine }
     #expect(d?.line == 401)
     #expect(d?.message.contains("104857600 bytes") == true)
     let (_, all, _) = try readAll(Fixtures.fixGraph)
@@ -50,7 +50,7 @@ import Testing
     for i in stride(from: 600, to: 700, by: 10) { lines[i] = "Some unrelated text pasted here" }
     let (_, _, result) = try readAll(Fixtures.temporary(Array(lines.joined(separator: "\n").utf8)))
     #expect(result.unrecognisedLines == 10)
-    let kept = result.diagnostics.filter { $0.kind == "unparsed-line" }
+    let kept = result.diagnostics.filter { $0.kind == .unparsedLine }
     #expect(kept.count == DiagnosticLog.keptPerKind + 1)  // three with lines, one summary
     #expect(kept[0].line == 601)
     #expect(kept.last!.message.contains("10 in all"))
@@ -61,7 +61,7 @@ import Testing
     lines[500] = lines[500].replacingOccurrences(of: "    4.", with: "    0.")  // jumps back ~4 s
     #expect(lines[500].hasPrefix("    0.698166"))
     let (_, _, result) = try readAll(Fixtures.temporary(Array(lines.joined(separator: "\n").utf8)))
-    let d = result.diagnostics.first { $0.kind == "timestamp-backwards" }
+    let d = result.diagnostics.first { $0.kind == .timestampBackwards }
     #expect(d?.line == 501)
   }
 

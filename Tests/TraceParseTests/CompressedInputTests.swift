@@ -82,7 +82,7 @@ func zstd(_ input: [UInt8]) -> [UInt8] {
       _ = try readAll(path)
     } throws: { e in
       guard let d = (e as? TraceInputError)?.diagnostic else { return false }
-      return d.file == path && (d.message.contains("zstd") || d.kind == "not-a-trace")
+      return d.file == path && (d.message.contains("zstd") || d.kind == .notATrace)
     }
   }
 }

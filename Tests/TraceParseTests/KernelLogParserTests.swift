@@ -113,6 +113,6 @@ import Testing
     let lines = Array(Fixtures.lines(Self.hung).prefix(12))  // ends inside the call trace, no </TASK>
     let (s, r) = try Self.shots(Fixtures.temporary(Array(lines.joined(separator: "\n").utf8)))
     #expect(s.count == 1 && s[0].frames.first == "__schedule" && s[0].frames.last == "io_wq_put_and_exit")
-    #expect(r.diagnostics.contains { $0.kind == "truncated" && $0.line == 12 })
+    #expect(r.diagnostics.contains { $0.kind == .truncated && $0.line == 12 })
   }
 }

@@ -159,7 +159,7 @@ import Testing
     damaged[200] = "garbage that is no perf line"
     let (s, _, r) = try Self.samples(Self.text(damaged))
     #expect(s.count > 250)
-    #expect(r.diagnostics.contains { $0.kind == "truncated" && $0.line == damaged.count })
+    #expect(r.diagnostics.contains { $0.kind == .truncated && $0.line == damaged.count })
     #expect(r.diagnostics.contains { $0.line == 201 } || r.diagnostics.contains { $0.message.contains(" in all)") })
     #expect(r.unrecognisedLines >= 1)
   }

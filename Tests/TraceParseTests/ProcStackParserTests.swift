@@ -85,8 +85,8 @@ import Testing
     lines[20] = "[<0>] "
     lines[30] = "stat: 93 (iou-wrk-92"  // cut
     let (_, _, r) = try Self.read(Fixtures.temporary(Array(lines.joined(separator: "\n").utf8)))
-    #expect(r.diagnostics.contains { $0.line == 21 && $0.kind == "malformed-frame" })
-    #expect(r.diagnostics.contains { $0.line == 31 && $0.kind == "unparsed-line" })
+    #expect(r.diagnostics.contains { $0.line == 21 && $0.kind == .malformedFrame })
+    #expect(r.diagnostics.contains { $0.line == 31 && $0.kind == .unparsedLine })
   }
 }
 

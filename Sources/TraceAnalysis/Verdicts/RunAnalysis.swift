@@ -60,11 +60,11 @@ public enum RunAnalyzer {
   public static func captureFiles(_ path: String) throws -> [String] {
     var isDir: ObjCBool = false
     guard path == "-" || FileManager.default.fileExists(atPath: path, isDirectory: &isDir) else {
-      throw TraceInputError(file: path, line: 0, kind: "open", "no such file or folder")
+      throw TraceInputError(file: path, line: 0, kind: .open, "no such file or folder")
     }
     guard isDir.boolValue else { return [path] }
     let names = try FileManager.default.contentsOfDirectory(atPath: path).filter(isCapture).sorted()
-    if names.isEmpty { throw TraceInputError(file: path, line: 0, kind: "open", "folder holds no capture files") }
+    if names.isEmpty { throw TraceInputError(file: path, line: 0, kind: .open, "folder holds no capture files") }
     return names.map { (path as NSString).appendingPathComponent($0) }
   }
 
@@ -96,7 +96,7 @@ public enum RunAnalyzer {
     for f in files {
       do {
         results.append(try analyzeFile(f, options: options))
-      } catch let e as TraceInputError where e.diagnostic.kind == "empty" && files.count > 1 {
+      } catch let e as TraceInputError where e.diagnostic.kind == .empty && files.count > 1 {
         results.append(
           skipped(
             f, "empty file (nothing was captured; for a hung-task log this means no hang was reported)", empty: true))
@@ -107,7 +107,7 @@ public enum RunAnalyzer {
       }
     }
     if results.allSatisfy({ $0.skipped != nil }) {
-      throw firstError ?? TraceInputError(file: path, line: 0, kind: "open", "no capture in the folder could be read")
+      throw firstError ?? TraceInputError(file: path, line: 0, kind: .open, "no capture in the folder could be read")
     }
     return combine(input: path, results)
   }

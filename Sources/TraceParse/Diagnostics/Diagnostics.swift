@@ -1,3 +1,38 @@
+/// What kind of problem a diagnostic reports; the raw value is the stable key users see in
+/// summaries and JSON (e.g. `unparsed-line`).
+public enum DiagnosticKind: String, Sendable, Codable, CaseIterable, Comparable {
+  /// The path cannot be opened or listed.
+  case open
+  /// The reader does not support the (forced) format.
+  case format
+  /// Nothing but white space.
+  case empty
+  /// No parser recognises the first lines.
+  case notATrace = "not-a-trace"
+  /// A compressed stream is broken.
+  case brokenStream = "broken-stream"
+  /// trace.dat cannot be read.
+  case traceDat = "trace-dat"
+  /// A format that this command does not take.
+  case unsupportedFormat = "unsupported-format"
+  /// A line the format's parser does not recognise.
+  case unparsedLine = "unparsed-line"
+  /// A call-chain or stack frame line without a function.
+  case malformedFrame = "malformed-frame"
+  /// A section header without its number.
+  case malformedHeader = "malformed-header"
+  /// An event line whose fields do not parse.
+  case malformedEvent = "malformed-event"
+  /// A timestamp before the previous one.
+  case timestampBackwards = "timestamp-backwards"
+  /// A line over the length limit.
+  case oversizedLine = "oversized-line"
+  /// The last line has no newline.
+  case truncated
+
+  public static func < (a: DiagnosticKind, b: DiagnosticKind) -> Bool { a.rawValue < b.rawValue }
+}
+
 /// One problem found in the input, with the line that shows it.
 public struct Diagnostic: Sendable, Equatable, Codable {
   /// How bad it is.
@@ -10,8 +45,8 @@ public struct Diagnostic: Sendable, Equatable, Codable {
 
   /// How bad it is.
   public var severity: Severity
-  /// A short stable key (e.g. `unparsed-line`) used to summarise repeats.
-  public var kind: String
+  /// What kind of problem it is; repeats of one kind are summarised.
+  public var kind: DiagnosticKind
   /// File name as given by the user.
   public var file: String
   /// 1-based line number, or 0 when the problem is not tied to one line.
@@ -20,7 +55,7 @@ public struct Diagnostic: Sendable, Equatable, Codable {
   public var message: String
 
   /// Creates a diagnostic.
-  public init(severity: Severity, kind: String, file: String, line: Int, message: String) {
+  public init(severity: Severity, kind: DiagnosticKind, file: String, line: Int, message: String) {
     self.severity = severity
     self.kind = kind
     self.file = file
@@ -46,16 +81,16 @@ public struct DiagnosticLog: Sendable {
   /// Kept diagnostics in order.
   public private(set) var entries: [Diagnostic] = []
   /// Counts of all diagnostics by kind, including those not kept.
-  public private(set) var counts: [String: Int] = [:]
+  public private(set) var counts: [DiagnosticKind: Int] = [:]
   /// The first and last line of each kind.
-  public private(set) var lineRanges: [String: ClosedRange<Int>] = [:]
+  public private(set) var lineRanges: [DiagnosticKind: ClosedRange<Int>] = [:]
 
   /// An empty log for `file`.
   public init(file: String) { self.file = file }
 
   /// Records a problem at `line`.
   public mutating func add(
-    _ severity: Diagnostic.Severity, _ kind: String, line: Int, _ message: @autoclosure () -> String
+    _ severity: Diagnostic.Severity, _ kind: DiagnosticKind, line: Int, _ message: @autoclosure () -> String
   ) {
     let n = counts[kind, default: 0] + 1
     counts[kind] = n
@@ -73,7 +108,7 @@ public struct DiagnosticLog: Sendable {
   public var hasErrors: Bool { entries.contains { $0.severity == .error } }
 
   /// Total number of problems of `kind`.
-  public func count(of kind: String) -> Int { counts[kind, default: 0] }
+  public func count(of kind: DiagnosticKind) -> Int { counts[kind, default: 0] }
 
   /// Kept diagnostics followed by one summary line per kind that had more than were kept.
   public var summarized: [Diagnostic] {
@@ -83,7 +118,8 @@ public struct DiagnosticLog: Sendable {
       out.append(
         Diagnostic(
           severity: .warning, kind: kind, file: file, line: range.lowerBound,
-          message: "\(n - Self.keptPerKind) more '\(kind)' problems up to line \(range.upperBound) (\(n) in all)"))
+          message:
+            "\(n - Self.keptPerKind) more '\(kind.rawValue)' problems up to line \(range.upperBound) (\(n) in all)"))
     }
     return out
   }
@@ -95,7 +131,7 @@ public struct TraceInputError: Error, Sendable, CustomStringConvertible {
   public var diagnostic: Diagnostic
 
   /// Creates an error at `file:line`.
-  public init(file: String, line: Int, kind: String, _ message: String) {
+  public init(file: String, line: Int, kind: DiagnosticKind, _ message: String) {
     diagnostic = Diagnostic(severity: .error, kind: kind, file: file, line: line, message: message)
   }
 

@@ -78,7 +78,7 @@ public final class FtraceTextParser: LineParser {
       return
     }
     unrecognisedLines += 1
-    log.add(.warning, "unparsed-line", line: number, "not an ftrace line: \(line.quotedPreview())")
+    log.add(.warning, .unparsedLine, line: number, "not an ftrace line: \(line.quotedPreview())")
   }
 
   /// Event lines have their `[cpu]` before any `|` (function_graph columns use `|`).
@@ -159,7 +159,7 @@ public final class FtraceTextParser: LineParser {
     if ev.name.equals("funcgraph_entry") || ev.name.equals("funcgraph_exit") {
       // trace-cmd prints the graph after the event name: `  2.474 us   |      func();`
       guard let pipe = ev.payload.firstIndex(of: UInt8(ascii: "|")) else {
-        log.add(.warning, "malformed-event", line: number, "funcgraph line without a `|` column")
+        log.add(.warning, .malformedEvent, line: number, "funcgraph line without a `|` column")
         return
       }
       let duration = GraphDuration.parse(ev.payload.slice(0, pipe))
@@ -179,7 +179,7 @@ public final class FtraceTextParser: LineParser {
     case .record(let r): sink.receive(r)
     case .notSched: sink.receive(.event(ctx, name: symbols.intern(name)))
     case .malformed(let why):
-      log.add(.warning, "malformed-event", line: number, "\(name.string): \(why)")
+      log.add(.warning, .malformedEvent, line: number, "\(name.string): \(why)")
     }
   }
 
@@ -187,7 +187,7 @@ public final class FtraceTextParser: LineParser {
     guard let ts else { return }
     if ts + backwardTolerance < lastTimestamp {
       log.add(
-        .warning, "timestamp-backwards", line: number,
+        .warning, .timestampBackwards, line: number,
         "timestamp \(Double(ts) / 1e9) s is before the previous \(Double(lastTimestamp) / 1e9) s; records out of order")
     }
     lastTimestamp = max(lastTimestamp, ts)

@@ -96,11 +96,11 @@ public struct PerfScriptParser: LineParser {
     unrecognisedLines += 1
     if open, first > 0 {
       log.add(
-        .warning, "malformed-frame", line: number, "not a call-chain line (`ip sym+off (dso)`): \(line.quotedPreview())"
+        .warning, .malformedFrame, line: number, "not a call-chain line (`ip sym+off (dso)`): \(line.quotedPreview())"
       )
     } else {
       log.add(
-        .warning, "unparsed-line", line: number,
+        .warning, .unparsedLine, line: number,
         "not a perf script line (expected `comm tid [cpu] time: period event:` or a call-chain line): \(line.quotedPreview())"
       )
     }

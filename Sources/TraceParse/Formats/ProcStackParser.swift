@@ -52,7 +52,7 @@ public struct ProcStackParser: LineParser {
       let fn = StackFrameText.stripOffset(fnText)
       if fn.isEmpty {
         unrecognisedLines += 1
-        log.add(.warning, "malformed-frame", line: number, "stack frame without a function: \(line.quotedPreview())")
+        log.add(.warning, .malformedFrame, line: number, "stack frame without a function: \(line.quotedPreview())")
         return
       }
       if let lastFrame = frames.last, !taskNamed, Self.isRoot(symbols.name(lastFrame)) { flush(into: &sink) }
@@ -79,7 +79,7 @@ public struct ProcStackParser: LineParser {
       guard let tid = t.parseUnsigned(from: 8) else {
         unrecognisedLines += 1
         log.add(
-          .warning, "malformed-header", line: number,
+          .warning, .malformedHeader, line: number,
           "`--- tid N comm X` header without a number: \(line.quotedPreview())")
         return
       }
@@ -142,7 +142,7 @@ public struct ProcStackParser: LineParser {
     }
     unrecognisedLines += 1
     log.add(
-      .warning, "unparsed-line", line: number,
+      .warning, .unparsedLine, line: number,
       "not a /proc stack line (expected `[<0>] fn+0x../0x..`, a stat line or a header): \(line.quotedPreview())")
   }
 

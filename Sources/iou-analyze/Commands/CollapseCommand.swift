@@ -67,13 +67,13 @@ enum CollapseCommand {
     do {
       source = PrefixedSource(try InputOpener.open(path))
     } catch let e as ByteSourceError {
-      throw TraceInputError(file: name, line: 0, kind: "open", e.message)
+      throw TraceInputError(file: name, line: 0, kind: .open, e.message)
     }
     let format: TraceFormat
     do {
       format = try forced ?? source.sniff()
     } catch let e as ByteSourceError {
-      throw TraceInputError(file: name, line: 0, kind: "broken-stream", e.message)
+      throw TraceInputError(file: name, line: 0, kind: .brokenStream, e.message)
     }
     let out = StdoutWriter()
     if format == .perfScript {
@@ -81,7 +81,7 @@ enum CollapseCommand {
       do {
         try folder.consume(source)
       } catch let e as ByteSourceError {
-        throw TraceInputError(file: name, line: folder.lineCount, kind: "broken-stream", e.message)
+        throw TraceInputError(file: name, line: folder.lineCount, kind: .brokenStream, e.message)
       }
       if let e = folder.skippedEvent {
         io.err(
