@@ -33,7 +33,7 @@ final class DecodeContext {
     index += 1
     var ctx = RecordContext(line: index)
     ctx.cpu = rec.pointee.cpu
-    ctx.timestamp = Int64(bitPattern: rec.pointee.ts)
+    ctx.timestamp = Int64(clamping: rec.pointee.ts)
     if rec.pointee.missed_events != 0 {
       let n = rec.pointee.missed_events
       emit(.lost(ctx, count: n > 0 ? n : nil))

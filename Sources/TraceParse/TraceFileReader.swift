@@ -46,6 +46,9 @@ public struct TraceFileReader {
   public var progress: (@Sendable (Int) -> Void)?
   /// Lines between progress calls (default 2^20).
   public var progressInterval = 1 << 20
+  /// Lines read without one the parser recognises before the input is called garbage (a forced
+  /// format on binary data, `/dev/urandom`): reading stops there instead of going on forever.
+  public static let garbageWindow = 1 << 20
 
   /// Creates a reader that interns into `symbols`.
   public init(symbols: SymbolTable, forcedFormat: TraceFormat? = nil) {
@@ -75,6 +78,7 @@ public struct TraceFileReader {
     var log = DiagnosticLog(file: name)
     var sniffer = FormatSniffer()
     var held: [(bytes: [UInt8], number: Int)] = []
+    var heldBytes = 0
     var parser: AnyLineParser? = forcedFormat.flatMap { try? makeParser($0, file: name) }
     var format = forcedFormat
     if let f = forcedFormat, parser == nil {
@@ -98,6 +102,7 @@ public struct TraceFileReader {
         }
       }
       held = []
+      heldBytes = 0
     }
 
     let reader = LineReader(source: source, maxLineLength: maxLineLength)
@@ -107,6 +112,11 @@ public struct TraceFileReader {
       summary = try reader.forEachLine { line, number in
         if parser != nil {
           parser!.parse(line, number: number, into: &sink, log: &log)
+          if number >= Self.garbageWindow, parser!.recognisedLines == 0 {
+            throw TraceInputError(
+              file: name, line: 1, kind: "not-a-trace",
+              "none of the first \(number) lines could be read as \(format!.rawValue); stopped reading")
+          }
           if number >= nextProgress {
             progress?(number)
             nextProgress += progressInterval
@@ -116,7 +126,18 @@ public struct TraceFileReader {
         sniffer.observe(line)
         if format == .traceDat || sniffer.isDecided && sniffer.format == .traceDat { return false }
         held.append((Array(UnsafeBufferPointer(start: line.base, count: line.count)), number))
+        heldBytes += line.count
         if sniffer.isDecided { try decide() }
+        if held.count >= FormatSniffer.maxHeldLines || heldBytes >= FormatSniffer.maxHeldBytes {
+          // Bounded memory whatever the input: decide from what was seen; white space alone says
+          // nothing, so it is dropped and sniffing goes on.
+          if sniffer.sawNothing {
+            held.removeAll(keepingCapacity: true)
+            heldBytes = 0
+          } else {
+            try decide()
+          }
+        }
         return true
       }
     } catch let e as ByteSourceError {
@@ -130,6 +151,13 @@ public struct TraceFileReader {
         )
       }
       return try traceDat.read(path: path, displayName: name, symbols: symbols, into: &sink)
+    }
+    if parser == nil, sniffer.sawNothing, let first = summary.oversizedLines.first {
+      let longest = summary.oversizedLines.map(\.length).max() ?? first.length
+      throw TraceInputError(
+        file: name, line: first.line, kind: "lines-too-long",
+        "every line with text is longer than the \(maxLineLength)-byte limit (\(summary.oversizedLines.count) such lines, the longest \(longest) bytes): not a line-oriented trace, or its newlines were lost"
+      )
     }
     if parser == nil { try decide() }
     parser!.finish(into: &sink, log: &log)

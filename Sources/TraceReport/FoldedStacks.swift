@@ -115,7 +115,7 @@ public final class RecordFolder: TraceRecordSink {
           sawDurations = true
           let saved = t.frames
           t.frames = []
-          emit(t, ctx, leaf: fn, weight: max(0, d - t.topLevel))
+          emit(t, ctx, leaf: fn, weight: max(0, d.subtractingSaturated(t.topLevel)))
           t.frames = saved
           t.topLevel = 0
         }
@@ -142,15 +142,19 @@ public final class RecordFolder: TraceRecordSink {
 
   private func close(_ t: ThreadStack, _ ctx: RecordContext, duration: Int64?) {
     let f = t.frames.removeLast()
-    let d = duration ?? ctx.timestamp.flatMap { end in f.start.map { end - $0 } }
+    let d = duration ?? ctx.timestamp.flatMap { end in f.start.map { max(0, end.subtractingSaturated($0)) } }
     guard let d else { return }
     sawDurations = true
-    emit(t, ctx, leaf: f.fn, weight: max(0, d - f.children))
+    emit(t, ctx, leaf: f.fn, weight: max(0, d.subtractingSaturated(f.children)))
     addToParent(t, d)
   }
 
   private func addToParent(_ t: ThreadStack, _ d: Int64) {
-    if t.frames.isEmpty { t.topLevel += d } else { t.frames[t.frames.count - 1].children += d }
+    if t.frames.isEmpty {
+      t.topLevel = t.topLevel.addingSaturated(d)
+    } else {
+      t.frames[t.frames.count - 1].children = t.frames[t.frames.count - 1].children.addingSaturated(d)
+    }
   }
 
   private func fold(_ ctx: RecordContext, _ frames: [Symbol]) {
@@ -171,7 +175,7 @@ public final class RecordFolder: TraceRecordSink {
       names.append(id & Self.threadMark != 0 ? threadNames[Int(id & ~Self.threadMark)] : id, to: &out)
     }
     if sawDurations {
-      stacks.writeSorted(appendName: append, minimum: 1, transform: { ($0 + 500) / 1000 }, to: out)
+      stacks.writeSorted(appendName: append, minimum: 1, transform: { $0.addingSaturated(500) / 1000 }, to: out)
     } else {
       stacks.writeSorted(appendName: append, to: out)
     }

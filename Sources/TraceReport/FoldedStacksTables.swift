@@ -145,7 +145,7 @@ struct StackTable {
       if id < 0 { break }
       let e = Int(id)
       if hashes[e] == h, Int(lengths[e]) == n, same(e, ids, reversed) {
-        weights[e] &+= weight
+        weights[e] = weights[e].addingSaturated(weight)
         return
       }
       slot = index.next(slot)
@@ -215,7 +215,7 @@ struct StackTable {
       var raw = weights[e]
       i += 1
       while i < order.count, keys[order[i]] == keys[e] {
-        raw &+= weights[order[i]]
+        raw = raw.addingSaturated(weights[order[i]])
         i += 1
       }
       let w = transform(raw)

@@ -21,20 +21,22 @@ extension ThreadTracker {
       s.count += 1
       s.lastEnd = end
       s.lastLine = line
-      s.blockedTime += call.blockedTime
+      s.blockedTime = s.blockedTime.addingSaturated(call.blockedTime)
       s.wakeups += call.wakeups
       if inferred { s.inferred += 1 }
       t.sleep = s
     } else {
       flushSleep(t, untilEnd: false)
-      if let r = t.run, let last = r.lastEnd, let start = call.start, start - last > thresholds.maxRetryGap {
+      if let r = t.run, let last = r.lastEnd, let start = call.start,
+        start.subtractingSaturated(last) > thresholds.maxRetryGap
+      {
         flushRun(t, atEnd: false)
       }
       var r = t.run ?? RetryRun(firstStart: call.start, firstLine: call.line)
       r.count += 1
       r.lastEnd = end
       r.lastLine = line
-      r.offCPUTime += call.offCPUTime
+      r.offCPUTime = r.offCPUTime.addingSaturated(call.offCPUTime)
       r.preemptions += call.preemptions
       r.schedules += call.schedules
       r.schedulesReturnedAtOnce += call.schedulesReturnedAtOnce
@@ -55,7 +57,7 @@ extension ThreadTracker {
     }
     if s.blockedTime > 0 { facts.append("off-CPU blocked \(Format.duration(s.blockedTime))") }
     if let start = s.firstStart, let end = s.lastEnd, end > start, s.count > 1 {
-      let rate = Double(s.count) / (Double(end - start) / 1e9)
+      let rate = Double(s.count) / ((Double(end) - Double(start)) / 1e9)
       facts.append(String(format: "woke and retried %d times (%.1f wake-ups/s)", s.count, rate))
     }
     if s.wakeups > 0 { facts.append("\(s.wakeups) sched_wakeup\(s.wakeups == 1 ? "" : "s") while in the fault path") }
@@ -91,10 +93,10 @@ extension ThreadTracker {
     let end = untilEnd ? (lastTimestamp ?? r.lastEnd) : r.lastEnd
     var cpuShare: Double?
     if let start = r.firstStart, let e = end, e > start {
-      let span = Double(e - start) / 1e9
+      let span = (Double(e) - Double(start)) / 1e9
       facts.append(String(format: "%.0f retries/s over %@", Double(r.count) / span, Format.seconds(span)))
       if sawSchedSwitch {
-        let share = max(0, 1 - Double(r.offCPUTime) / Double(e - start))
+        let share = max(0, 1 - Double(r.offCPUTime) / (Double(e) - Double(start)))
         cpuShare = share
         facts.append(String(format: "on-CPU %.0f%% of the time (sched_switch)", share * 100))
       }

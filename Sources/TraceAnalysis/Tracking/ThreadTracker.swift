@@ -120,7 +120,7 @@ public final class ThreadTracker: TraceRecordSink {
       if !n.commIsFull, n.comm == .none { n.comm = nextComm }
     case .lost(let ctx, let count):
       lost.append(LostMarker(line: ctx.line, cpu: ctx.cpu, count: count))
-      lostTotal += Int(count ?? 1)
+      lostTotal = Int(Int64(lostTotal).addingSaturated(count ?? 1))
     case .event(let ctx, let name):
       let t = owner(ctx)
       // `report:…` facts a pasted report states about a task (e.g. its CPU use): claims, not measurements.
@@ -136,7 +136,7 @@ public final class ThreadTracker: TraceRecordSink {
     case .cpuTimeSample(let ctx, let state, let user, let system):
       sawSnapshots = true
       let t = owner(ctx)
-      t.cpuTimes.append((ctx.timestamp, state, user + system, ctx.line))
+      t.cpuTimes.append((ctx.timestamp, state, user.addingSaturated(system), ctx.line))
     }
   }
 
@@ -208,7 +208,7 @@ public final class ThreadTracker: TraceRecordSink {
         t.callersHidden = t.stack.isEmpty
         t.loopStack = t.stack.map(\.function) + [fn]
       }
-      let end = ctx.timestamp.map { $0 + (duration ?? 0) }
+      let end = ctx.timestamp.map { $0.addingSaturated(max(0, duration ?? 0)) }
       endCall(t, call, end: end, line: ctx.line)
     } else if role.contains(.schedule), t.openCall != nil {
       t.openCall!.schedules += 1
@@ -218,7 +218,8 @@ public final class ThreadTracker: TraceRecordSink {
 
   private func closeFrame(_ t: TrackedThread, _ frame: Frame, duration: Int64?, _ ctx: RecordContext) {
     let role = roles.role(frame.function)
-    let elapsed = duration ?? ctx.timestamp.flatMap { end in frame.timestamp.map { end - $0 } }
+    let elapsed =
+      duration ?? ctx.timestamp.flatMap { end in frame.timestamp.map { max(0, end.subtractingSaturated($0)) } }
     if t.openCall != nil, let d = t.openCall!.scheduleDepth, d == t.stack.count {
       t.openCall!.schedules += 1
       if !t.openCall!.scheduleSwitched { t.openCall!.schedulesReturnedAtOnce += 1 }
@@ -233,7 +234,7 @@ public final class ThreadTracker: TraceRecordSink {
 
   private func startOf(_ end: Int64?, _ duration: Int64?) -> Int64? {
     guard let end, let duration else { return end }
-    return end - duration
+    return end.subtractingSaturated(duration)
   }
 
   // MARK: - scheduler
@@ -272,14 +273,14 @@ public final class ThreadTracker: TraceRecordSink {
     t.noteCPU(ctx.cpu)
     t.sawSwitch = true
     if let out = t.switchedOutAt, let now = ctx.timestamp {
-      let off = max(0, now - out)
+      let off = max(0, now.subtractingSaturated(out))
       let blocked = t.switchedOutState?.isBlocked ?? false
       if blocked { t.longestBlocked = max(t.longestBlocked, off) }
       if t.openCall != nil {
-        t.openCall!.offCPUTime += off
-        if blocked { t.openCall!.blockedTime += off }
+        t.openCall!.offCPUTime = t.openCall!.offCPUTime.addingSaturated(off)
+        if blocked { t.openCall!.blockedTime = t.openCall!.blockedTime.addingSaturated(off) }
       } else if t.run != nil {
-        t.run!.offCPUTime += off
+        t.run!.offCPUTime = t.run!.offCPUTime.addingSaturated(off)
       }
     }
     t.switchedOutAt = nil
@@ -295,7 +296,7 @@ public final class ThreadTracker: TraceRecordSink {
     totalSamples += 1
     if ctx.cpu >= 0 { samplesPerCPU[ctx.cpu, default: 0] += 1 }
     if let period, symbols.name(event).contains("clock") {
-      t.samplePeriodSum += period
+      t.samplePeriodSum = t.samplePeriodSum.addingSaturated(period)
       timedSamples = true
     }
     if let ts = ctx.timestamp {

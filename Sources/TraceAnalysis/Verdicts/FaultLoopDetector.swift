@@ -53,8 +53,8 @@ public struct FaultLoopDetector {
         tracker.flushRun(t, atEnd: false)
         var s = t.sleep ?? SleepPhase(firstStart: call.start, firstLine: call.line)
         s.count += 1
-        s.blockedTime +=
-          call.blockedTime + max(0, (tracker.lastTimestamp ?? 0) - (t.switchedOutAt ?? tracker.lastTimestamp ?? 0))
+        s.blockedTime = s.blockedTime.addingSaturated(call.blockedTime).addingSaturated(
+          max(0, (tracker.lastTimestamp ?? 0).subtractingSaturated(t.switchedOutAt ?? tracker.lastTimestamp ?? 0)))
         s.wakeups += call.wakeups
         t.sleep = s
         t.openCall = nil
@@ -80,7 +80,8 @@ public struct FaultLoopDetector {
     if let r = t.run {
       t.run = nil
       let recent =
-        (r.lastEnd.flatMap { end in tracker.lastTimestamp.map { $0 - end <= thresholds.maxRetryGap } }) ?? true
+        (r.lastEnd.flatMap { end in tracker.lastTimestamp.map { $0.subtractingSaturated(end) <= thresholds.maxRetryGap }
+        }) ?? true
       if r.count >= thresholds.minRetries {
         t.episodes.append(tracker.spinEpisode(t, r, untilEnd: recent && !t.exited))
       } else if t.exited || !recent {
@@ -181,7 +182,7 @@ public struct FaultLoopDetector {
     let from = t.firstFaultLine > 0 ? t.firstFaultLine : t.firstFaultSampleLine
     let inWindow = tracker.lost.filter { $0.line >= from && t.ranOn($0.cpu) }
     guard let first = inWindow.first else { return }
-    let n = inWindow.reduce(0) { $0 + Int($1.count ?? 0) }
+    let n = inWindow.reduce(Int64(0)) { $0.addingSaturated($1.count ?? 0) }
     v.caveats.append(
       "events were lost inside this thread's fault window (line \(first.line), CPU \(first.cpu)\(n > 0 ? ", \(n) events" : "")): retries and sleeps may be missing, so no verdict is given"
     )
@@ -233,9 +234,10 @@ public struct FaultLoopDetector {
   }
 
   private func linkOwners(_ verdicts: inout [ThreadVerdict], _ blocked: inout [BlockedTask]) {
-    for i in blocked.indices {
-      blocked[i].workers = verdicts.filter { $0.ownerTid == blocked[i].tid }.map(\.tid)
-    }
+    // One pass over the verdicts, then one lookup per blocked task: linear in the number of threads.
+    var workersByOwner: [Int32: [Int32]] = [:]
+    for v in verdicts { if let owner = v.ownerTid { workersByOwner[owner, default: []].append(v.tid) } }
+    for i in blocked.indices { blocked[i].workers = workersByOwner[blocked[i].tid] ?? [] }
   }
 
   /// Snapshot and sampled evidence is weak alone. A worker caught on-CPU in the fault path (or

@@ -49,7 +49,7 @@ public struct Episode: Sendable, Codable, Equatable {
   /// Seconds between start and end, when known.
   public var seconds: Double? {
     guard let s = start, let e = end else { return nil }
-    return Double(e - s) / 1e9
+    return max(0, (Double(e) - Double(s)) / 1e9)
   }
 }
 

@@ -50,7 +50,7 @@ extension ByteSpan {
       var scale = scaleDigits
       var frac: Int64 = 0
       var place: Int64 = 1
-      for _ in 0..<scaleDigits { place *= 10 }
+      for _ in 0..<min(scaleDigits, 18) { place *= 10 }
       while i < count {
         let d = base![i] &- 0x30
         if d > 9 { break }
@@ -61,7 +61,9 @@ extension ByteSpan {
         }
         i += 1
       }
-      value += frac
+      let (sum, o) = value.addingReportingOverflow(frac)
+      if o { return nil }
+      value = sum
     }
     return (value, i)
   }

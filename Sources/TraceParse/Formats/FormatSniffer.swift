@@ -3,6 +3,11 @@
 public struct FormatSniffer {
   /// Lines looked at before deciding.
   public static let sampleLines = 200
+  /// Most lines held while sniffing, blank ones included: past it the format is decided from what
+  /// was seen (or, when all of it was white space, the held lines are dropped and sniffing goes on).
+  public static let maxHeldLines = 4096
+  /// Most bytes held while sniffing (lines may be up to the reader's line limit each).
+  public static let maxHeldBytes = 4 << 20
 
   private var votes: [TraceFormat: Int] = [:]
   private var linesSeen = 0

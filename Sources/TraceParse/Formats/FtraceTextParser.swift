@@ -185,10 +185,15 @@ public final class FtraceTextParser: LineParser {
 
   private func checkTimestamp(_ ts: Int64?, number: Int, log: inout DiagnosticLog) {
     guard let ts else { return }
-    if ts + backwardTolerance < lastTimestamp {
+    if ts < lastTimestamp.subtractingSaturated(backwardTolerance) {
       log.add(
         .warning, .timestampBackwards, line: number,
         "timestamp \(Double(ts) / 1e9) s is before the previous \(Double(lastTimestamp) / 1e9) s; records out of order")
+    } else if ts < lastTimestamp {
+      log.add(
+        .warning, "timestamp-reordered", line: number,
+        "timestamp \(Double(ts) / 1e9) s is \(lastTimestamp - ts) ns before an earlier line (per-CPU buffers interleaved?); times spanning it count as 0, never negative"
+      )
     }
     lastTimestamp = max(lastTimestamp, ts)
   }
