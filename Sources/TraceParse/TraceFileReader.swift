@@ -114,7 +114,7 @@ public struct TraceFileReader {
           parser!.parse(line, number: number, into: &sink, log: &log)
           if number >= Self.garbageWindow, parser!.recognisedLines == 0 {
             throw TraceInputError(
-              file: name, line: 1, kind: "not-a-trace",
+              file: name, line: 1, kind: .notATrace,
               "none of the first \(number) lines could be read as \(format!.rawValue); stopped reading")
           }
           if number >= nextProgress {
@@ -155,7 +155,7 @@ public struct TraceFileReader {
     if parser == nil, sniffer.sawNothing, let first = summary.oversizedLines.first {
       let longest = summary.oversizedLines.map(\.length).max() ?? first.length
       throw TraceInputError(
-        file: name, line: first.line, kind: "lines-too-long",
+        file: name, line: first.line, kind: .linesTooLong,
         "every line with text is longer than the \(maxLineLength)-byte limit (\(summary.oversizedLines.count) such lines, the longest \(longest) bytes): not a line-oriented trace, or its newlines were lost"
       )
     }

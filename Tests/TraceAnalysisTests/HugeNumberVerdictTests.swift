@@ -23,6 +23,6 @@ import Testing
     let episodes = try #require(run.thread(67)).episodes
     #expect(!episodes.isEmpty)
     for e in episodes { #expect((e.seconds ?? 0) >= 0) }
-    #expect(run.files[0].diagnostics.contains { $0.kind == "timestamp-reordered" && $0.line == 320 })
+    #expect(run.files[0].diagnostics.contains { $0.kind == .timestampReordered && $0.line == 320 })
   }
 }

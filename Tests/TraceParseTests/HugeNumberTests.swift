@@ -30,7 +30,7 @@ import Testing
     var lines = Fixtures.lines(Fixtures.fixGraph)
     lines[500] = lines[500].replacingOccurrences(of: "    4.698166", with: "9223372036.854775")  // edit: line 501
     let (_, _, result) = try readAll(Fixtures.temporary(Array(lines.joined(separator: "\n").utf8)))
-    let d = result.diagnostics.first { $0.kind == "timestamp-backwards" }
+    let d = result.diagnostics.first { $0.kind == .timestampBackwards }
     #expect(d?.line == 502)
   }
 
@@ -39,10 +39,10 @@ import Testing
     var lines = Fixtures.lines(Fixtures.fixGraph)
     lines[500] = lines[500].replacingOccurrences(of: "    4.698166", with: "    4.600000")  // edit: 98 ms back
     let (_, _, result) = try readAll(Fixtures.temporary(Array(lines.joined(separator: "\n").utf8)))
-    let d = result.diagnostics.first { $0.kind == "timestamp-reordered" }
+    let d = result.diagnostics.first { $0.kind == .timestampReordered }
     #expect(d?.line == 501)
     #expect(d?.message.contains("never negative") == true)
-    #expect(!result.diagnostics.contains { $0.kind == "timestamp-backwards" })
+    #expect(!result.diagnostics.contains { $0.kind == .timestampBackwards })
   }
 
   @Test func saturatingArithmeticClampsAtTheBounds() {

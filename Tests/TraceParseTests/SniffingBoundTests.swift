@@ -20,7 +20,7 @@ import Testing
     #expect {
       _ = try readAll(Fixtures.temporary(bytes))
     } throws: { e in
-      (e as? TraceInputError)?.diagnostic.kind == "empty"
+      (e as? TraceInputError)?.diagnostic.kind == .empty
     }
   }
 
@@ -31,7 +31,7 @@ import Testing
       _ = try readAll(Fixtures.temporary(bytes))
     } throws: { e in
       guard let d = (e as? TraceInputError)?.diagnostic else { return false }
-      return d.kind == "lines-too-long" && d.line == 1 && d.message.contains("3 such lines")
+      return d.kind == .linesTooLong && d.line == 1 && d.message.contains("3 such lines")
         && d.message.contains("5242880 bytes")
     }
   }

@@ -25,6 +25,10 @@ public enum DiagnosticKind: String, Sendable, Codable, CaseIterable, Comparable 
   case malformedEvent = "malformed-event"
   /// A timestamp before the previous one.
   case timestampBackwards = "timestamp-backwards"
+  /// A timestamp slightly (within the tolerance) before an earlier one.
+  case timestampReordered = "timestamp-reordered"
+  /// Every line with text is over the length limit.
+  case linesTooLong = "lines-too-long"
   /// A line over the length limit.
   case oversizedLine = "oversized-line"
   /// The last line has no newline.

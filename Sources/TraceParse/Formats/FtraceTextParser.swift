@@ -191,7 +191,7 @@ public final class FtraceTextParser: LineParser {
         "timestamp \(Double(ts) / 1e9) s is before the previous \(Double(lastTimestamp) / 1e9) s; records out of order")
     } else if ts < lastTimestamp {
       log.add(
-        .warning, "timestamp-reordered", line: number,
+        .warning, .timestampReordered, line: number,
         "timestamp \(Double(ts) / 1e9) s is \(lastTimestamp - ts) ns before an earlier line (per-CPU buffers interleaved?); times spanning it count as 0, never negative"
       )
     }
