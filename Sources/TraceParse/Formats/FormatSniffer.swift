@@ -97,7 +97,8 @@ public struct FormatSniffer {
     }
     if hasPerfReportFrame { out.append(.pastedReport) }
     if raw.count > 0, raw[0] == 0x09, t.firstIndex(of: " (") != nil, t.hasSuffix(")") { out.append(.perfScript) }
-    if Self.looksLikePerfHeader(t) { out.append(.perfScript) }
+    if Self.looksLikeUnindentedPerfFrame(t) { out.append(.perfScript) }
+    if Self.looksLikePerfHeader(t) || PerfScriptParser.looksLikeUntimedHeader(t) { out.append(.perfScript) }
     if Self.looksLikeKernelLog(t) { out.append(.kernelLog) }
     return out
   }
@@ -111,6 +112,16 @@ public struct FormatSniffer {
     while s >= 0, t[s] != 0x20 { s -= 1 }
     guard let ts = t.parseDecimal(from: s + 1, scaleDigits: 9), ts.end == colon else { return false }
     return t.firstIndex(of: UInt8(ascii: "|")) == nil && !t.matches("[")
+  }
+
+  /// `ffffffff8118baf1 handle_userfault+0xf3 ([kernel.kallsyms])` with its indentation lost:
+  /// a hex ip, a symbol, and a `(dso)` at the end.
+  static func looksLikeUnindentedPerfFrame(_ t: ByteSpan) -> Bool {
+    guard let ip = StackFrameText.nextToken(t, from: 0), ip.end < t.count,
+      StackFrameText.isHexToken(t.slice(ip.start, ip.end)), t.hasSuffix(")"),
+      let dso = t.firstIndex(of: " (", from: ip.end)
+    else { return false }
+    return StackFrameText.nextToken(t, from: ip.end).map { $0.start < dso } ?? false
   }
 
   static func looksLikeKernelLog(_ line: ByteSpan) -> Bool {

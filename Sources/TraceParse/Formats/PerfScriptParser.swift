@@ -93,6 +93,14 @@ public struct PerfScriptParser: LineParser {
       recognisedLines += 1
       return
     }
+    // Frames printed without indentation (old perf, or pasted where leading blanks were lost) are
+    // read while a record is open, once the line has proved not to be a header; they need an ip
+    // or a `(dso)`, so that other text is still reported.
+    if first == 0, open, Self.hasFrameShape(line), parseFrame(line, first: 0) {
+      recognisedLines += 1
+      lastWasFrame = true
+      return
+    }
     unrecognisedLines += 1
     if open, first > 0 {
       log.add(
@@ -173,24 +181,61 @@ public struct PerfScriptParser: LineParser {
       let t = line.slice(tokens[i].start, tokens[i].end)
       guard t.count >= 2, t[t.count - 1] == UInt8(ascii: ":") else { continue }
       // tokens[i-1] may be a period: then the tid/cpu is before it.
+      // tokens[i-1] may be a period (`%10lu `): then the tid or `[cpu]` is before it.
       var j = i - 1
-      if line.slice(tokens[j].start, tokens[j].end).asUnsigned() != nil, j >= 2 {
-        let before = line.slice(tokens[j - 1].start, tokens[j - 1].end)
-        if before.matches("["),
-          before.hasSuffix("]") || before.firstIndex(of: UInt8(ascii: "/")) != nil || before.asUnsigned() != nil
-        {
-          j -= 1
-        }
+      if line.slice(tokens[j].start, tokens[j].end).asUnsigned() != nil, j >= 2,
+        isTidOrCPU(line.slice(tokens[j - 1].start, tokens[j - 1].end))
+      {
+        j -= 1
       }
-      let id = line.slice(tokens[j].start, tokens[j].end)
-      let isCPU = id.count >= 3 && id[0] == UInt8(ascii: "[") && id[id.count - 1] == UInt8(ascii: "]")
-      let isTid =
-        id.asUnsigned() != nil
-        || (id.firstIndex(of: UInt8(ascii: "/")).map { id.slice(0, $0).asUnsigned() != nil } ?? false)
-      guard (isCPU || isTid), j >= 1 else { return nil }
+      guard isTidOrCPU(line.slice(tokens[j].start, tokens[j].end)), j >= 1 else { return nil }
       return (j, tokens[j].end)
     }
     return nil
+  }
+
+  /// `93`, `91/93` or `[000]`: the columns perf prints before the period and the event.
+  private static func isTidOrCPU(_ id: ByteSpan) -> Bool {
+    if id.count >= 3, id[0] == UInt8(ascii: "["), id[id.count - 1] == UInt8(ascii: "]") {
+      return id.slice(1, id.count - 1).asUnsigned() != nil
+    }
+    if let slash = id.firstIndex(of: UInt8(ascii: "/")) {
+      return id.slice(0, slash).asUnsigned() != nil && id.suffix(from: slash + 1).asUnsigned() != nil
+    }
+    return id.asUnsigned() != nil
+  }
+
+  /// `ffffffff8118baf1 handle_userfault+0xf3 ([kernel.kallsyms])`, `80db6 execvp@plt+0x6 (/usr/bin/perf)`,
+  /// `ffffffff8118baf1 handle_userfault+0xf3`: an ip followed by a symbol, or a symbol and a `(dso)`.
+  static func hasFrameShape(_ t: ByteSpan) -> Bool {
+    guard let tok = StackFrameText.nextToken(t, from: 0), tok.end < t.count else { return false }
+    if StackFrameText.isHexToken(t.slice(tok.start, tok.end)) { return true }
+    return t.trimmed().hasSuffix(")") && t.firstIndex(of: " (") != nil
+  }
+
+  /// True when `t` (a trimmed line) is a sample header without a time column that ends with its
+  /// event (`java   19983 cycles:`, `iou-wrk-92      93 [000]    1001001 cpu-clock:`), as
+  /// `perf script -F` without `time` prints it before a call chain. For the format sniffer: the
+  /// event must be the last token and name something, which register dumps (`RDX: 0 RSI: 80`)
+  /// and lockdep lines (`1 lock held by iou-wrk-9507/9508:`) are not.
+  static func looksLikeUntimedHeader(_ t: ByteSpan) -> Bool {
+    guard t.count >= 5, t[t.count - 1] == UInt8(ascii: ":"), t[0] != UInt8(ascii: "#") else { return false }
+    var tokens: [(start: Int, end: Int)] = []
+    var pos = 0
+    while let tok = StackFrameText.nextToken(t, from: pos), tokens.count <= 64 {
+      tokens.append(tok)
+      pos = tok.end
+    }
+    guard tokens.count >= 3, let (id, _) = untimedEvent(t, tokens) else { return false }
+    // After the tid or `[cpu]`: at most a period, then the event as the last token.
+    let last = tokens[tokens.count - 1]
+    guard last.start < t.count - 1, tokens.count - 1 - id <= 2 else { return false }
+    if tokens.count - 1 - id == 2, t.slice(tokens[id + 1].start, tokens[id + 1].end).asUnsigned() == nil {
+      return false
+    }
+    let event = t.slice(last.start, t.count - 1)
+    for i in 0..<event.count where (event[i] | 0x20) >= 0x61 && (event[i] | 0x20) <= 0x7A { return true }
+    return false
   }
 
   private mutating func parseHeader<S: TraceRecordSink>(
