@@ -61,6 +61,14 @@ public struct FormatSniffer {
     return "none of the first \(linesSeen) lines looks like ftrace, perf script, /proc stack or dmesg text"
   }
 
+  /// The formats one line could belong to (none for blank or binary lines): the votes that
+  /// ``observe(_:)`` counts, for callers that weigh them themselves.
+  public static func formats(of line: ByteSpan) -> [TraceFormat] {
+    let t = line.trimmed()
+    if t.isEmpty || looksBinary(line) { return [] }
+    return candidates(t, raw: line)
+  }
+
   static func looksBinary(_ line: ByteSpan) -> Bool {
     var bad = 0
     let n = min(line.count, 256)

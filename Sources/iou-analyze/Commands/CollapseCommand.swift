@@ -1,6 +1,6 @@
 import Foundation
+import TraceFold
 import TraceParse
-import TraceReport
 
 #if canImport(Glibc)
   import Glibc

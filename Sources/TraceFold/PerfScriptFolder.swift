@@ -6,32 +6,6 @@ import TraceParse
   import Darwin
 #endif
 
-/// Options of `collapse` for perf script input; the names and meanings are those of FlameGraph's
-/// stackcollapse-perf.pl, whose output ``PerfScriptFolder`` reproduces byte for byte.
-public struct FoldOptions: Sendable {
-  /// `--pid`: the process name becomes `comm-PID` (`comm-?` when perf printed only the tid).
-  public var includePid = false
-  /// `--tid`: `comm-PID/TID` (wins over `--pid`).
-  public var includeTid = false
-  /// `--kernel`: `_[k]` after frames whose dso is `[…]` or ends in `vmlinux` (not `[unknown]`).
-  public var annotateKernel = false
-  /// `--jit`: `_[j]` after frames from `/tmp/perf-PID.map`.
-  public var annotateJit = false
-  /// `--addrs`: `[dso <ip>]` instead of `[dso]` for frames without a symbol.
-  public var includeAddrs = false
-  /// `--event-filter E`: only samples of event E (default: the first event seen).
-  public var eventFilter: String = ""
-
-  /// The defaults (process names only, no annotations, first event only).
-  public init() {}
-
-  /// `--all`: both annotations.
-  public mutating func setAll() {
-    annotateKernel = true
-    annotateJit = true
-  }
-}
-
 /// Folds `perf script` text into `stack count` lines exactly as stackcollapse-perf.pl (FlameGraph
 /// commit 41fee1f) does, so that flame-graph tools see the same bytes. Our own implementation of
 /// its documented behaviour, written from running it on real captures:
@@ -83,7 +57,7 @@ public struct PerfScriptFolder {
   public private(set) var unrecognisedExamples: [(line: Int, text: String)] = []
   /// Set when the first event was taken as the filter and other events were skipped.
   public private(set) var skippedEvent: String?
-  /// Lines read.
+  /// The number of the last line read.
   public private(set) var lineCount = 0
 
   private struct LineResult {
@@ -100,38 +74,12 @@ public struct PerfScriptFolder {
 
   // MARK: - reading
 
-  /// Reads every line of `source` (Perl's `<>`: a final line without newline counts too).
-  public mutating func consume(_ source: ByteSource) throws {
-    let chunk = 1 << 22
-    var capacity = chunk
-    var buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: capacity, alignment: 64)
-    defer { buffer.deallocate() }
-    var filled = 0
-    while true {
-      if filled == capacity {
-        let bigger = UnsafeMutableRawBufferPointer.allocate(byteCount: capacity * 2, alignment: 64)
-        bigger.copyMemory(from: UnsafeRawBufferPointer(buffer))
-        buffer.deallocate()
-        buffer = bigger
-        capacity *= 2
-      }
-      let n = try source.read(into: UnsafeMutableRawBufferPointer(rebasing: buffer[filled..<capacity]))
-      let base = buffer.baseAddress!.assumingMemoryBound(to: UInt8.self)
-      if n == 0 {
-        if filled > 0 { line(ByteSpan(base: UnsafePointer(base), count: filled)) }
-        return
-      }
-      let end = filled + n
-      var start = 0
-      var scan = filled
-      while scan < end, let hit = memchr(base + scan, 0x0A, end - scan) {
-        let nl = UnsafeRawPointer(hit).assumingMemoryBound(to: UInt8.self) - UnsafePointer(base)
-        line(ByteSpan(base: UnsafePointer(base + start), count: nl - start))
-        start = nl + 1
-        scan = start
-      }
-      filled = end - start
-      if filled > 0, start > 0 { memmove(base, base + start, filled) }
+  /// Reads every line of `source` through the shared line reader (Perl's `<>`: a final line
+  /// without newline counts too).
+  @discardableResult public mutating func consume(_ source: ByteSource) throws -> LineReaderSummary {
+    try LineReader(source: source).forEachLine { l, number in
+      line(l, number: number)
+      return true
     }
   }
 
@@ -143,9 +91,9 @@ public struct PerfScriptFolder {
     (b >= 0x30 && b <= 0x39) || (b >= 0x41 && b <= 0x5A) || (b >= 0x61 && b <= 0x7A) || b == 0x5F
   }
 
-  /// One line without its newline.
-  @inline(__always) public mutating func line(_ l: ByteSpan) {
-    lineCount += 1
+  /// One line without its newline; `number` is its 1-based line number.
+  @inline(__always) public mutating func line(_ l: ByteSpan, number: Int) {
+    lineCount = number
     if l.count == 0 {
       endOfSample()
       return
