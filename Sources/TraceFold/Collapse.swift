@@ -22,13 +22,13 @@ public enum Collapse {
     do {
       source = SampledSource(try InputOpener.open(path))
     } catch let e as ByteSourceError {
-      throw TraceInputError(file: name, line: 0, kind: "open", e.message)
+      throw TraceInputError(file: name, line: 0, kind: .open, e.message)
     }
     let guess = CollapserGuess(options: options, traceDat: traceDat)
     var collapser: any StackCollapser
     if let format {
       guard let c = guess.collapser(for: format) else {
-        throw TraceInputError(file: name, line: 0, kind: "format", "collapse does not read \(format.rawValue) input")
+        throw TraceInputError(file: name, line: 0, kind: .format, "collapse does not read \(format.rawValue) input")
       }
       collapser = c
     } else {

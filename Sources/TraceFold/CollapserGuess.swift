@@ -49,15 +49,15 @@ public struct CollapserGuess {
         return !ruledOut.allSatisfy { $0 }
       }
     } catch let e as ByteSourceError {
-      throw TraceInputError(file: displayName, line: 0, kind: "broken-stream", e.message)
+      throw TraceInputError(file: displayName, line: 0, kind: .brokenStream, e.message)
     }
     if let chosen { return asked[chosen] }
     if !sawText {
-      throw TraceInputError(file: displayName, line: 0, kind: "empty", "the file is empty (nothing but white space)")
+      throw TraceInputError(file: displayName, line: 0, kind: .empty, "the file is empty (nothing but white space)")
     }
     for i in asked.indices where !ruledOut[i] && asked[i].isApplicableAtEndOfSample() == .yes { return asked[i] }
     throw TraceInputError(
-      file: displayName, line: 1, kind: "not-a-trace",
+      file: displayName, line: 1, kind: .notATrace,
       "none of the first \(lines) lines looks like a format collapse reads (use --format to force one of: \(candidates.map(\.format.rawValue).joined(separator: ", ")))"
     )
   }

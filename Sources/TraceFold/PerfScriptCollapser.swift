@@ -23,24 +23,24 @@ public struct PerfScriptCollapser: StackCollapser {
     do {
       summary = try folder.consume(source)
     } catch let e as ByteSourceError {
-      throw TraceInputError(file: displayName, line: folder.lineCount, kind: "broken-stream", e.message)
+      throw TraceInputError(file: displayName, line: folder.lineCount, kind: .brokenStream, e.message)
     }
     var out: [Diagnostic] = []
-    func warn(_ line: Int, _ kind: String, _ message: String) {
+    func warn(_ line: Int, _ kind: DiagnosticKind, _ message: String) {
       out.append(Diagnostic(severity: .warning, kind: kind, file: displayName, line: line, message: message))
     }
     if let e = folder.skippedEvent {
       let kept = options.eventFilter.isEmpty ? "the first event" : options.eventFilter
-      warn(0, "event-filter", "folding only '\(kept)' samples; '\(e)' and other events skipped (use --event-filter)")
+      warn(0, .skippedEvent, "folding only '\(kept)' samples; '\(e)' and other events skipped (use --event-filter)")
     }
     for x in folder.unrecognisedExamples {
-      warn(x.line, "unparsed-line", "not a perf script line, skipped: \(x.text)")
+      warn(x.line, .unparsedLine, "not a perf script line, skipped: \(x.text)")
     }
     if folder.unrecognisedLines > folder.unrecognisedExamples.count {
-      warn(0, "unparsed-line", "\(folder.unrecognisedLines) lines skipped in all")
+      warn(0, .unparsedLine, "\(folder.unrecognisedLines) lines skipped in all")
     }
     for o in summary.oversizedLines {
-      warn(o.line, "oversized-line", "line of \(o.length) bytes is longer than the line limit; skipped")
+      warn(o.line, .oversizedLine, "line of \(o.length) bytes is longer than the line limit; skipped")
     }
     return out
   }

@@ -30,7 +30,7 @@ public struct TraceDatCollapser: StackCollapser {
   public mutating func collapse(_ source: ByteSource, displayName: String, path: String?) throws -> [Diagnostic] {
     guard let path, path != "-" else {
       throw TraceInputError(
-        file: displayName, line: 0, kind: "trace-dat", "trace.dat cannot be read from stdin: give its path")
+        file: displayName, line: 0, kind: .traceDat, "trace.dat cannot be read from stdin: give its path")
     }
     var sink = folder
     return try decoder.read(path: path, displayName: displayName, symbols: symbols, into: &sink).diagnostics

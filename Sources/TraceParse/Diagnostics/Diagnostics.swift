@@ -33,6 +33,8 @@ public enum DiagnosticKind: String, Sendable, Codable, CaseIterable, Comparable 
   case oversizedLine = "oversized-line"
   /// The last line has no newline.
   case truncated
+  /// Samples of other events left out (only one event's samples are folded).
+  case skippedEvent = "skipped-event"
 
   public static func < (a: DiagnosticKind, b: DiagnosticKind) -> Bool { a.rawValue < b.rawValue }
 }
