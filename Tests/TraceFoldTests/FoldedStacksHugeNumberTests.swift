@@ -2,7 +2,7 @@ import Foundation
 import Testing
 import TraceParse
 
-@testable import TraceReport
+@testable import TraceFold
 
 /// The function_graph folder sums children's durations into their parent's: two huge ones
 /// overflowed Int64 and trapped (issue 10). They saturate now.
