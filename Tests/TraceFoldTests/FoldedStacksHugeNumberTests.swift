@@ -21,7 +21,7 @@ import TraceParse
   @Test func twoHugeLeafDurationsUnderOneParentSaturate() throws {
     var lines = String(
       decoding: FileManager.default.contents(
-        atPath: fixtures.appendingPathComponent("fix-fail-fault/threadexit/fgraph_proc.txt").path)!, as: UTF8.self
+        atPath: Fixtures.path(Fixtures.fix + "fgraph_proc.txt"))!, as: UTF8.self
     ).split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
     #expect(lines[104].hasSuffix("| + 67.110 us   |      __vma_private_lock();"))
     #expect(lines[105].hasSuffix("|   1.823 us    |      vma_resv_map();"))
