@@ -36,7 +36,7 @@ test: deps lint
 
 ## lint: swift-format style (.swift-format), warnings are errors.
 lint:
-	$(SWIFT) format lint --strict -r Sources Tests Package.swift
+	$(SWIFT) format lint --strict -r Sources Tests Plugins Package.swift
 
 ## bench: ≥1 GiB traces built from the real fixtures; throughput against wc -l (and peers when present).
 bench: build

@@ -14,6 +14,9 @@ let package = Package(
     .library(name: "TraceReport", targets: ["TraceReport"]),
     .library(name: "TraceFold", targets: ["TraceFold"]),
   ],
+  dependencies: [
+    .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0")
+  ],
   targets: [
     .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
     .systemLibrary(name: "CZstd", pkgConfig: "libzstd", providers: [.apt(["libzstd-dev"])]),
@@ -28,7 +31,12 @@ let package = Package(
     .target(name: "TraceReport", dependencies: ["TraceAnalysis", "TraceFold"]),
     .executableTarget(
       name: "iou-analyze",
-      dependencies: ["TraceParse", "TraceAnalysis", "TraceReport", "TraceFold", "TraceDat", "TraceCapture"]),
+      dependencies: [
+        "TraceParse", "TraceAnalysis", "TraceReport", "TraceFold", "TraceDat", "TraceCapture",
+        .product(name: "ArgumentParser", package: "swift-argument-parser"),
+      ],
+      plugins: ["GitCommitPlugin"]),
+    .plugin(name: "GitCommitPlugin", capability: .buildTool()),
     .testTarget(name: "TraceParseTests", dependencies: ["TraceParse", "CZlib", "CZstd"]),
     .testTarget(name: "TraceAnalysisTests", dependencies: ["TraceAnalysis"]),
     .testTarget(name: "TraceReportTests", dependencies: ["TraceReport"]),

@@ -56,7 +56,7 @@ import Testing
     var bytes = [UInt8](
       FileManager.default.contents(atPath: CLI.fixture("shared-traces/fix-fail-fault/threadexit/trace.dat"))!)
     bytes.removeFirst(64)
-    FileManager.default.createFile(atPath: garbage, contents: Data(bytes))
+    _ = FileManager.default.createFile(atPath: garbage, contents: Data(bytes))
     let r = try CLI.run(["analyze", garbage])
     #expect(r.status == 2)
     #expect(r.stderr.contains("\(garbage):"))
@@ -74,7 +74,7 @@ import Testing
   @Test func unknownOptionsAreUsageErrors() throws {
     let r = try CLI.run(["analyze", "--frobnicate", "x"])
     #expect(r.status == 2)
-    #expect(r.stderr.contains("Error: Unknown option '--frobnicate'"))
+    #expect(r.stderr.hasPrefix("iou-analyze: Unknown option '--frobnicate'"))
     #expect(r.stderr.contains("Usage: iou-analyze analyze"))
   }
 
@@ -87,7 +87,7 @@ import Testing
   @Test func badOptionValuesAreUsageErrors() throws {
     let r = try CLI.run(["analyze", "--min-retries", "many", "x"])
     #expect(r.status == 2)
-    #expect(r.stderr.contains("'--min-retries'"))
+    #expect(r.stderr.hasPrefix("iou-analyze: The value 'many' is invalid for '--min-retries <n>'"))
   }
 
   @Test func helpAndVersion() throws {
@@ -95,6 +95,7 @@ import Testing
     #expect(h.status == 0)
     #expect(h.stdout.contains("USAGE: iou-analyze analyze"))
     #expect(h.stdout.contains("--min-retries <n>"))
+    #expect(h.stdout.contains("(default: 10)"))
     let top = try CLI.run(["--help"])
     #expect(top.stdout.contains("SUBCOMMANDS:"))
     let v = try CLI.run(["--version"])
@@ -112,6 +113,6 @@ import Testing
     #expect(try CLI.run(["analyze", "--report", "json", vanilla]).stdout.hasPrefix("{"))
     let bad = try CLI.run(["analyze", "--report", "pdf", vanilla])
     #expect(bad.status == 2)
-    #expect(bad.stderr.contains("'--report'"))
+    #expect(bad.stderr.hasPrefix("iou-analyze: The value 'pdf' is invalid for '--report <format[=file]>'"))
   }
 }

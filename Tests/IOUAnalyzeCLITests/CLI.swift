@@ -39,8 +39,11 @@ enum CLI {
     let input = Pipe()
     p.standardInput = input
     try p.run()
-    if let stdin { input.fileHandleForWriting.write(stdin) }
-    try input.fileHandleForWriting.close()
+    // The command may exit without reading its input (a usage error): that write must not kill the
+    // test process with SIGPIPE, and its EPIPE is expected.
+    signal(SIGPIPE, SIG_IGN)
+    if let stdin { try? input.fileHandleForWriting.write(contentsOf: stdin) }
+    try? input.fileHandleForWriting.close()
     let o = out.fileHandleForReading.readDataToEndOfFile()
     let e = err.fileHandleForReading.readDataToEndOfFile()
     p.waitUntilExit()

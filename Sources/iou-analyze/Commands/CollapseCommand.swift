@@ -1,18 +1,13 @@
-import Foundation
-import TraceFold
+import ArgumentParser
 import TraceParse
-
-#if canImport(Glibc)
-  import Glibc
-#elseif canImport(Darwin)
-  import Darwin
-#endif
+import TraceFold
 
 /// `iou-analyze collapse FILE`: folded stacks for flame graphs.
-enum CollapseCommand {
-  static let spec = CommandSpec(
-    name: "collapse",
+struct CollapseCommand: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "collapse",
     abstract: "Fold stacks into 'name;root;...;leaf weight' lines for flame graphs (FlameGraph, speedscope, inferno).",
+    usage: "iou-analyze collapse [<options>] <file>",
     discussion: """
       FILE is read like 'analyze' reads it ('-' for stdin, .gz/.zst directly) and folded by its format:
 
@@ -28,150 +23,113 @@ enum CollapseCommand {
         0.5 us in all are left out). Calls whose entry precedes the capture are folded as name;fn.
       /proc stacks, dmesg stack reports, pasted reports: each stack counts 1 (innermost frame last).
 
-      Output lines are sorted bytewise. Exit status: 0, or 2 for bad input or usage.
-      """,
-    arguments: [
-      ArgumentSpec(name: "file", help: "perf script output, a function_graph trace, stacks, or '-' for stdin.")
-    ],
-    options: [
-      .flag("pid", help: "Append -PID to the process name ('?' when the input has only tids)."),
-      .flag("tid", help: "Append -PID/TID to the process name."),
-      .flag("kernel", help: "Annotate kernel frames with _[k]."),
-      .flag("jit", help: "Annotate JIT frames (/tmp/perf-PID.map) with _[j]."),
-      .flag("all", help: "Both annotations (--kernel --jit)."),
-      .flag("addrs", help: "Show the address of frames without a symbol: [dso <ip>]."),
-      .value("event-filter", "event", help: "Fold only samples of this event (default: the first event in the input)."),
-      .value("format", "format", help: "Force the input format: \(TraceFormat.names) (default: sniffed)."),
-    ])
+      Output lines are sorted bytewise. Exit status: 0, or 2 for bad input, bad usage or output that could not be written.
+      """)
 
-  static func run(_ p: ParsedArguments, io: ConsoleIO) throws -> Int32 {
+  @Argument(help: "perf script output, a function_graph trace, stacks, or '-' for standard input.")
+  var file: String
+
+  @Flag(help: "Append -PID to the process name ('?' when the input has only tids).")
+  var pid = false
+
+  @Flag(help: "Append -PID/TID to the process name.")
+  var tid = false
+
+  @Flag(help: "Annotate kernel frames with _[k].")
+  var kernel = false
+
+  @Flag(help: "Annotate JIT frames (/tmp/perf-PID.map) with _[j].")
+  var jit = false
+
+  @Flag(help: "Both annotations (--kernel --jit).")
+  var all = false
+
+  @Flag(help: "Show the address of frames without a symbol: [dso <ip>].")
+  var addrs = false
+
+  @Option(
+    help: ArgumentHelp("Fold only samples of this event (default: the first event in the input).", valueName: "event"))
+  var eventFilter: String?
+
+  @Option(help: "Force the input format (default: sniffed from the first lines).")
+  var format: TraceFormat?
+
+  @Option(help: ArgumentHelp("Write the folded stacks to this file instead of standard output.", valueName: "file"))
+  var output: String?
+
+  @Flag(name: .shortAndLong, help: "No warnings or notes; errors are still shown.")
+  var quiet = false
+
+  func run() throws {
     var options = FoldOptions()
-    options.includePid = p.flag("pid")
-    options.includeTid = p.flag("tid")
-    options.annotateKernel = p.flag("kernel")
-    options.annotateJit = p.flag("jit")
-    if p.flag("all") { options.setAll() }
-    options.includeAddrs = p.flag("addrs")
-    options.eventFilter = p.value("event-filter") ?? ""
-    var forced: TraceFormat?
-    if let f = p.value("format") {
-      guard let format = TraceFormat(rawValue: f) else {
-        throw UsageError(
-          message: "The value '\(f)' is invalid for '--format': expected one of \(TraceFormat.names).", spec: spec)
-      }
-      forced = format
-    }
-    let path = p.positionals[0]
-    let name = path == "-" ? "<stdin>" : path
+    options.includePid = pid
+    options.includeTid = tid
+    options.annotateKernel = kernel
+    options.annotateJit = jit
+    if all { options.setAll() }
+    options.includeAddrs = addrs
+    options.eventFilter = eventFilter ?? ""
+    let name = file == "-" ? "<stdin>" : file
     let source: PrefixedSource
     do {
-      source = PrefixedSource(try InputOpener.open(path))
+      source = PrefixedSource(try InputOpener.open(file))
     } catch let e as ByteSourceError {
       throw TraceInputError(file: name, line: 0, kind: .open, e.message)
     }
-    let format: TraceFormat
+    let sniffed: TraceFormat
     do {
-      format = try forced ?? source.sniff()
+      sniffed = try format ?? source.sniff()
     } catch let e as ByteSourceError {
       throw TraceInputError(file: name, line: 0, kind: .brokenStream, e.message)
     }
-    let out = StdoutWriter()
-    if format == .perfScript {
+    if sniffed == .perfScript {
       var folder = PerfScriptFolder(options: options)
       do {
         try folder.consume(source)
       } catch let e as ByteSourceError {
         throw TraceInputError(file: name, line: folder.lineCount, kind: .brokenStream, e.message)
       }
-      if let e = folder.skippedEvent {
-        io.err(
-          "\(name): note: folding only '\(options.eventFilter.isEmpty ? "the first event" : options.eventFilter)' samples; '\(e)' and other events skipped (use --event-filter)"
-        )
-      }
-      for x in folder.unrecognisedExamples {
-        io.err("\(name):\(x.line): warning: not a perf script line, skipped: \(x.text)")
-      }
-      if folder.unrecognisedLines > folder.unrecognisedExamples.count {
-        io.err("\(name): warning: \(folder.unrecognisedLines) lines skipped in all")
-      }
-      folder.write { out.write($0) }
+      if !quiet { Self.warn(folder, name: name, options: options) }
+      try writeFolded { folder.write(to: $0) }
     } else {
       let symbols = SymbolTable()
       let folder = RecordFolder(symbols: symbols, options: options)
       var sink = folder
-      let reader = TraceFileReader(symbols: symbols, forcedFormat: format)
+      let reader = TraceFileReader(symbols: symbols, forcedFormat: sniffed)
       let result = try reader.read(source: source, displayName: name, into: &sink)
-      for d in result.diagnostics { io.err(d.formatted) }
-      folder.write { out.write($0) }
+      if !quiet { for d in result.diagnostics { Console.report(d) } }
+      try writeFolded { folder.write(to: $0) }
     }
-    out.flush()
-    return 0
-  }
-}
-
-/// Replays the bytes read for sniffing, then the rest of the source: stdin can be folded too.
-final class PrefixedSource: ByteSource {
-  private let inner: ByteSource
-  private var prefix: [UInt8] = []
-  private var offset = 0
-
-  init(_ inner: ByteSource) { self.inner = inner }
-
-  /// Reads up to 256 KiB and decides the format from its first lines.
-  func sniff() throws -> TraceFormat {
-    var buffer = [UInt8](repeating: 0, count: 1 << 18)
-    var filled = 0
-    while filled < buffer.count {
-      let n = try buffer.withUnsafeMutableBytes {
-        try inner.read(into: UnsafeMutableRawBufferPointer(rebasing: $0[filled...]))
-      }
-      if n == 0 { break }
-      filled += n
-      if buffer[0..<filled].filter({ $0 == 0x0A }).count > FormatSniffer.sampleLines { break }
-    }
-    prefix = Array(buffer[0..<filled])
-    var sniffer = FormatSniffer()
-    prefix.withUnsafeBufferPointer { b in
-      var start = 0
-      for i in 0..<b.count where b[i] == 0x0A {
-        sniffer.observe(ByteSpan(base: b.baseAddress! + start, count: i - start))
-        start = i + 1
-        if sniffer.isDecided { return }
-      }
-      if start < b.count { sniffer.observe(ByteSpan(base: b.baseAddress! + start, count: b.count - start)) }
-    }
-    return sniffer.format ?? .ftrace
   }
 
-  func read(into buffer: UnsafeMutableRawBufferPointer) throws -> Int {
-    if offset < prefix.count {
-      let n = min(buffer.count, prefix.count - offset)
-      prefix.withUnsafeBytes { buffer.baseAddress!.copyMemory(from: $0.baseAddress! + offset, byteCount: n) }
-      offset += n
-      return n
+  /// Writes what `fold` produces to `--output` or standard output; a failed write ends the output.
+  private func writeFolded(_ fold: ((UnsafeRawBufferPointer) -> Void) -> Void) throws {
+    let out = try output.map(OutputChannel.create) ?? OutputChannel.standardOutput
+    var writeError: OutputError?
+    fold { bytes in
+      guard writeError == nil else { return }
+      do { try out.write(bytes) } catch { writeError = error as? OutputError }
     }
-    return try inner.read(into: buffer)
-  }
-}
-
-/// Buffered writes to stdout.
-final class StdoutWriter {
-  private var buffer: [UInt8] = []
-
-  func write(_ bytes: UnsafeRawBufferPointer) {
-    buffer.append(contentsOf: bytes)
-    if buffer.count >= 1 << 20 { flush() }
+    if let writeError { throw writeError }
+    try out.close()
   }
 
-  func flush() {
-    var done = 0
-    buffer.withUnsafeBytes { b in
-      while done < b.count {
-        let n = Glibc.write(1, b.baseAddress! + done, b.count - done)
-        if n <= 0 { break }
-        done += n
-      }
+  private static func warn(_ folder: PerfScriptFolder, name: String, options: FoldOptions) {
+    if let e = folder.skippedEvent {
+      let kept = options.eventFilter.isEmpty ? "the first event" : options.eventFilter
+      Console.note(name, "folding only '\(kept)' samples; '\(e)' and other events skipped (use --event-filter)")
     }
-    buffer.removeAll(keepingCapacity: true)
+    for x in folder.unrecognisedExamples {
+      Console.report(
+        Diagnostic(
+          severity: .warning, kind: .unparsedLine, file: name, line: x.line,
+          message: "not a perf script line, skipped: \(x.text)"))
+    }
+    if folder.unrecognisedLines > folder.unrecognisedExamples.count {
+      Console.report(
+        Diagnostic(
+          severity: .warning, kind: .unparsedLine, file: name, line: 0,
+          message: "\(folder.unrecognisedLines) lines skipped in all"))
+    }
   }
 }
