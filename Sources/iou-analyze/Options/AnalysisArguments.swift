@@ -60,12 +60,12 @@ struct AnalysisArguments: ParsableArguments {
       do {
         data = try Data(contentsOf: URL(fileURLWithPath: rule))
       } catch {
-        throw TraceInputError(file: rule, line: 0, kind: "open", "cannot read the rule file")
+        throw FileError(file: rule, message: "cannot read the rule file")
       }
       do {
         o.rule = try JSONDecoder().decode(FaultLoopRule.self, from: data)
       } catch {
-        throw TraceInputError(file: rule, line: 0, kind: "rule", "not a fault-loop rule: \(RuleError.describe(error))")
+        throw FileError(file: rule, message: "not a fault-loop rule: \(RuleError.describe(error))")
       }
     }
     o.threads = Set(thread)

@@ -37,6 +37,9 @@ enum EntryPoint {
     case let e as TraceInputError:
       Console.report(e.diagnostic)
       return ExitStatus.failure
+    case let e as FileError:
+      Console.error("\(e.file): \(e.message)")
+      return ExitStatus.failure
     case let e as CaptureError:
       Console.error(e.message)
       return ExitStatus.failure
