@@ -1,6 +1,6 @@
 import ArgumentParser
-import TraceParse
 import TraceFold
+import TraceParse
 
 /// `iou-analyze collapse FILE`: folded stacks for flame graphs.
 struct CollapseCommand: ParsableCommand {
