@@ -8,8 +8,23 @@ struct EventLine {
   var timestamp: Int64?
   var name: ByteSpan
   var payload: ByteSpan
-  /// A function tracer line: `name` is the function, `payload` its caller.
-  var isFunctionCall = false
+  /// What the line is.
+  var kind = Kind.event
+
+  /// The kinds of line that share these columns.
+  enum Kind {
+    /// `event: payload`.
+    case event
+    /// The function tracer: `func <-parent`; `name` is the function, `payload` its caller.
+    case functionCall
+    /// `<stack trace>` (trace_stack_print in kernel/trace/trace_output.c): ` => func` lines follow.
+    case kernelStack
+    /// `<user stack trace>` (trace_user_stack_print): ` => ` lines with user addresses follow.
+    case userStack
+  }
+
+  /// True when this is a function tracer line.
+  var isFunctionCall: Bool { kind == .functionCall }
 
   /// Splits `line`, or returns nil when it is not an event line.
   static func split(_ line: ByteSpan) -> EventLine? {
@@ -49,6 +64,12 @@ struct EventLine {
       i = line.skipSpaces(from: end)
     }
     guard ts != nil else { return nil }
+    let rest = line.suffix(from: i).trimmed()
+    if rest.equals("<stack trace>") || rest.equals("<user stack trace>") {
+      return EventLine(
+        comm: comm, pid: Int32(truncatingIfNeeded: pid), tgid: tgid, cpu: Int32(truncatingIfNeeded: cpuNum.value),
+        timestamp: ts, name: rest, payload: .empty, kind: rest.count == 13 ? .kernelStack : .userStack)
+    }
     guard let colon = line.firstIndex(of: UInt8(ascii: ":"), from: i), colon > i,
       line.slice(i, colon).firstIndex(of: 0x20) == nil
     else {
@@ -56,7 +77,7 @@ struct EventLine {
       guard let arrow = line.firstIndex(of: " <-", from: i), arrow > i else { return nil }
       return EventLine(
         comm: comm, pid: Int32(truncatingIfNeeded: pid), tgid: tgid, cpu: Int32(truncatingIfNeeded: cpuNum.value),
-        timestamp: ts, name: line.slice(i, arrow), payload: line.suffix(from: arrow + 3), isFunctionCall: true)
+        timestamp: ts, name: line.slice(i, arrow), payload: line.suffix(from: arrow + 3), kind: .functionCall)
     }
     let name = line.slice(i, colon)
     let payload = line.suffix(from: line.skipSpaces(from: colon + 1))

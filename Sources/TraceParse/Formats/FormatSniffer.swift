@@ -92,6 +92,7 @@ public struct FormatSniffer {
       out.append(.ftrace)
     }
     if t.matches("version = ") || t.matches("cpus=") { out.append(.ftrace) }
+    if raw.matches(" => ") { out.append(.ftrace) }  // a frame of an ftrace `<stack trace>`
     if let n = t.parseUnsigned(from: 0) {
       // ` 0)  func() {` / `  4.86 |   0) ...`
       if n.end < t.count, t[n.end] == UInt8(ascii: ")") { out.append(.ftrace) }

@@ -6,6 +6,8 @@
 public final class FtraceTextParser: LineParser {
   private let symbols: SymbolTable
   private let decoder: SchedEventDecoder
+  /// `<stack trace>` entries and their ` => ` frame lines.
+  private var stacks: StackTraceEvents
   /// The task each CPU is running, from context-switch banners, for lines without a proc column.
   private var cpuTask: [Int32: (tid: Int32, comm: Symbol)] = [:]
   private var expectBanner = false
@@ -24,19 +26,39 @@ public final class FtraceTextParser: LineParser {
   public init(symbols: SymbolTable) {
     self.symbols = symbols
     decoder = SchedEventDecoder(symbols: symbols)
+    stacks = StackTraceEvents(symbols: symbols)
   }
 
-  public func finish<S: TraceRecordSink>(into sink: inout S, log: inout DiagnosticLog) {}
+  public func finish<S: TraceRecordSink>(into sink: inout S, log: inout DiagnosticLog) {
+    stacks.flush(into: &sink)
+  }
 
   public func parse<S: TraceRecordSink>(
     _ line: ByteSpan, number: Int, into sink: inout S, log: inout DiagnosticLog
   ) {
+    if line.matches(" => ") {
+      // A frame of a `<stack trace>`; one with no stack before it (a window cut inside a stack)
+      // is dropped.
+      stacks.frame(line, into: &sink)
+      recognisedLines += 1
+      return
+    }
+    if stacks.isOpen, !Self.isUserStackHeader(line) { stacks.flush(into: &sink) }
     let first = line.skipSpaces(from: 0)
     if first == line.count {
       recognisedLines += 1
       return
     }
     let c = line[first]
+    if c == UInt8(ascii: "<"),
+      line.suffix(from: first).trimmed().equals("<stack trace>")
+        || line.suffix(from: first).trimmed().equals("<user stack trace>")
+    {
+      // context-info off: the entry has no columns of its own.
+      stacks.begin(RecordContext(line: number), user: line[first + 1] == UInt8(ascii: "u"), into: &sink)
+      recognisedLines += 1
+      return
+    }
     if c == UInt8(ascii: "#") {
       if line.matches("# cut:", at: first) { isCutWindow = true }
       recognisedLines += 1
@@ -79,6 +101,11 @@ public final class FtraceTextParser: LineParser {
     }
     unrecognisedLines += 1
     log.add(.warning, .unparsedLine, line: number, "not an ftrace line: \(line.quotedPreview())")
+  }
+
+  /// `… <user stack trace>`: continues the kernel stack read just before it.
+  private static func isUserStackHeader(_ line: ByteSpan) -> Bool {
+    line.hasSuffix("<user stack trace>") || line.trimmed().hasSuffix("<user stack trace>")
   }
 
   /// Event lines have their `[cpu]` before any `|` (function_graph columns use `|`).
@@ -152,8 +179,14 @@ public final class FtraceTextParser: LineParser {
     ctx.timestamp = ev.timestamp
     checkTimestamp(ev.timestamp, number: number, log: &log)
     recognisedLines += 1
+    if ev.kind == .kernelStack || ev.kind == .userStack {
+      stacks.begin(ctx, user: ev.kind == .userStack, into: &sink)
+      return
+    }
     if ev.isFunctionCall {
-      sink.receive(.functionLeaf(ctx, function: symbols.intern(ev.name), duration: nil))
+      let function = symbols.intern(ev.name)
+      stacks.noteEvent(ctx, name: function)
+      sink.receive(.functionLeaf(ctx, function: function, duration: nil))
       return
     }
     if ev.name.equals("funcgraph_entry") || ev.name.equals("funcgraph_exit") {
@@ -175,9 +208,11 @@ public final class FtraceTextParser: LineParser {
     name: ByteSpan, payload: ByteSpan, _ ctx: RecordContext, number: Int, into sink: inout S,
     log: inout DiagnosticLog
   ) {
+    let symbol = symbols.intern(name)
+    stacks.noteEvent(ctx, name: symbol)
     switch decoder.decode(name: name, payload: payload, context: ctx) {
     case .record(let r): sink.receive(r)
-    case .notSched: sink.receive(.event(ctx, name: symbols.intern(name)))
+    case .notSched: sink.receive(.event(ctx, name: symbol))
     case .malformed(let why):
       log.add(.warning, .malformedEvent, line: number, "\(name.string): \(why)")
     }
@@ -335,8 +370,10 @@ public final class FtraceTextParser: LineParser {
     case .exit(let name):
       sink.receive(.functionExit(ctx, function: name.map { symbols.intern($0) }, duration: ns))
     case .comment(let text):
-      // `/* sched_switch: prev_comm=... */` or a trace_printk text.
-      if let colon = text.firstIndex(of: UInt8(ascii: ":")), colon > 0,
+      // `/* sched_switch: prev_comm=... */`, `/* <stack trace>` (frames follow), or a trace_printk text.
+      if text.equals("<stack trace>") || text.equals("<user stack trace>") {
+        stacks.begin(ctx, user: text[1] == UInt8(ascii: "u"), into: &sink)
+      } else if let colon = text.firstIndex(of: UInt8(ascii: ":")), colon > 0,
         text.slice(0, colon).firstIndex(of: 0x20) == nil
       {
         emitEvent(
