@@ -1,4 +1,5 @@
 import ArgumentParser
+import TraceDat
 import TraceFold
 import TraceParse
 
@@ -69,37 +70,12 @@ struct CollapseCommand: ParsableCommand {
     if all { options.setAll() }
     options.includeAddrs = addrs
     options.eventFilter = eventFilter ?? ""
-    let name = file == "-" ? "<stdin>" : file
-    let source: PrefixedSource
-    do {
-      source = PrefixedSource(try InputOpener.open(file))
-    } catch let e as ByteSourceError {
-      throw TraceInputError(file: name, line: 0, kind: .open, e.message)
+    try InputPath.checkFile(file)
+    let result = try Collapse.file(file, options: options, format: format, traceDat: TraceDatDecoder())
+    if !quiet {
+      for d in result.diagnostics { Console.report(d) }
     }
-    let sniffed: TraceFormat
-    do {
-      sniffed = try format ?? source.sniff()
-    } catch let e as ByteSourceError {
-      throw TraceInputError(file: name, line: 0, kind: .brokenStream, e.message)
-    }
-    if sniffed == .perfScript {
-      var folder = PerfScriptFolder(options: options)
-      do {
-        try folder.consume(source)
-      } catch let e as ByteSourceError {
-        throw TraceInputError(file: name, line: folder.lineCount, kind: .brokenStream, e.message)
-      }
-      if !quiet { Self.warn(folder, name: name, options: options) }
-      try writeFolded { folder.write(to: $0) }
-    } else {
-      let symbols = SymbolTable()
-      let folder = RecordFolder(symbols: symbols, options: options)
-      var sink = folder
-      let reader = TraceFileReader(symbols: symbols, forcedFormat: sniffed)
-      let result = try reader.read(source: source, displayName: name, into: &sink)
-      if !quiet { for d in result.diagnostics { Console.report(d) } }
-      try writeFolded { folder.write(to: $0) }
-    }
+    try writeFolded { result.collapser.write(to: $0) }
   }
 
   /// Writes what `fold` produces to `--output` or standard output; a failed write ends the output.
@@ -112,24 +88,5 @@ struct CollapseCommand: ParsableCommand {
     }
     if let writeError { throw writeError }
     try out.close()
-  }
-
-  private static func warn(_ folder: PerfScriptFolder, name: String, options: FoldOptions) {
-    if let e = folder.skippedEvent {
-      let kept = options.eventFilter.isEmpty ? "the first event" : options.eventFilter
-      Console.note(name, "folding only '\(kept)' samples; '\(e)' and other events skipped (use --event-filter)")
-    }
-    for x in folder.unrecognisedExamples {
-      Console.report(
-        Diagnostic(
-          severity: .warning, kind: .unparsedLine, file: name, line: x.line,
-          message: "not a perf script line, skipped: \(x.text)"))
-    }
-    if folder.unrecognisedLines > folder.unrecognisedExamples.count {
-      Console.report(
-        Diagnostic(
-          severity: .warning, kind: .unparsedLine, file: name, line: 0,
-          message: "\(folder.unrecognisedLines) lines skipped in all"))
-    }
   }
 }
