@@ -157,7 +157,7 @@ public final class CaptureSession {
     do {
       return try RunAnalyzer.analyze(options.outDir, options: options.analysis)
     } catch let e as TraceInputError where e.diagnostic.kind == .empty {
-      return RunAnalyzer.nothingCaptured(options.outDir, "nothing was traced: no fault-path call and no sched event")
+      return RunAnalyzer.nothingCaptured(options.outDir)
     }
   }
 

@@ -16,21 +16,24 @@ public enum ChromeTraceReport {
         for t in f.threads {
           events.append(meta("thread_name", pid: pid, tid: Int(t.tid), name: "\(t.comm) (\(t.tid))"))
           for e in t.episodes {
-            guard let start = e.start else { continue }
-            let end = max(e.end ?? start, start)
+            guard let start = e.startNs else { continue }
+            let end = max(e.endNs ?? start, start)
             events.append([
               "name": e.verdict.rawValue, "cat": "fault-path", "ph": "X", "pid": pid, "tid": Int(t.tid),
               "ts": micros(start), "dur": micros(end - start),
-              "args": ["lines": "\(e.firstLine)-\(e.lastLine)", "faultCalls": e.faultCalls, "facts": e.facts],
+              "args": [
+                "lines": "\(e.firstLine)-\(e.lastLine)", "faultCalls": e.faultCalls, "facts": e.facts.map(Wording.text),
+              ],
             ])
           }
         }
         for b in f.blockedTasks {
-          guard let since = b.since else { continue }
+          guard let since = b.sinceNs else { continue }
           events.append(meta("thread_name", pid: pid, tid: Int(b.tid), name: "\(b.comm) (\(b.tid))"))
           events.append([
             "name": "blocked in D", "cat": "sched", "ph": "X", "pid": pid, "tid": Int(b.tid), "ts": micros(since),
-            "dur": micros(b.blockedFor ?? 0), "args": ["line": b.line, "evidence": b.evidence, "stack": b.stack],
+            "dur": micros(b.blockedForNs ?? 0),
+            "args": ["line": b.line, "evidence": b.evidence.map(Wording.text), "stack": b.stack],
           ])
         }
       }

@@ -11,7 +11,7 @@ public enum HTMLReport {
     for run in runs {
       body +=
         "<h2>\(escape(run.input)): <span class=\"v \(cls(run.verdict))\">\(run.verdict.rawValue)</span></h2>\n<ul>"
-      for r in run.reasons { body += "<li>\(escape(r))</li>" }
+      for r in run.reasons { body += "<li>\(escape(Wording.text(r)))</li>" }
       body += "</ul>\n"
       for f in run.files { body += file(f) }
     }
@@ -22,10 +22,11 @@ public enum HTMLReport {
   public static func render(_ c: Comparison) -> String {
     var pre =
       "<h1>compare: <span class=\"v \(c.verdict == .confirmed ? "resolved" : c.verdict == .notConfirmed ? "spinning" : "inconclusive")\">\(c.verdict.rawValue)</span></h1>\n<ul>"
-    for r in c.reasons { pre += "<li>\(escape(r))</li>" }
+    for r in c.reasons { pre += "<li>\(escape(Wording.text(r)))</li>" }
     if c.residualHangs.isEmpty { pre += "<li>residual hang: none seen after the fix</li>" }
     for h in c.residualHangs {
-      pre += "<li class=\"hang\">residual hang: \(escape("\(h.comm) (tid \(h.tid)) \(h.description) [\(h.file)]"))</li>"
+      pre +=
+        "<li class=\"hang\">residual hang: \(escape("\(h.comm) (tid \(h.tid)) \(Wording.text(h.kind)) [\(h.file)]"))</li>"
     }
     pre += "</ul>\n<h2>before</h2>\n" + body(of: c.before) + "<h2>after</h2>\n" + body(of: c.after)
     return page(title: "iou-analyze compare: \(c.verdict.rawValue)", body: pre)
@@ -39,30 +40,30 @@ public enum HTMLReport {
 
   private static func file(_ f: FileAnalysis) -> String {
     var out = "<section><h3>\(escape(f.file))</h3>\n"
-    if let why = f.skipped { return out + "<p class=\"note\">skipped: \(escape(why))</p></section>\n" }
+    if let why = f.skipped { return out + "<p class=\"note\">skipped: \(escape(Wording.text(why)))</p></section>\n" }
     out += "<p class=\"note\">\(escape(f.format)), \(f.lines) lines"
-    if let a = f.captureStart, let b = f.captureEnd { out += ", \(Format.timestamp(a)) → \(Format.timestamp(b)) s" }
+    if let a = f.captureStartNs, let b = f.captureEndNs { out += ", \(Format.timestamp(a)) → \(Format.timestamp(b)) s" }
     out += "</p>\n" + timeline(f)
     for t in f.threads {
       out += "<h4>\(escape(t.comm)) tid \(t.tid): <span class=\"v \(cls(t.verdict))\">\(t.verdict.rawValue)</span>"
-      out += " <small>\(escape(t.sequence))</small></h4>\n<ul>"
-      for e in t.evidence { out += "<li>\(escape(e))</li>" }
-      for c in t.caveats { out += "<li class=\"caveat\">caveat: \(escape(c))</li>" }
+      out += " <small>\(escape(Wording.sequence(t.sequence)))</small></h4>\n<ul>"
+      for e in t.evidence { out += "<li>\(escape(Wording.text(e)))</li>" }
+      for c in t.caveats { out += "<li class=\"caveat\">caveat: \(escape(Wording.text(c)))</li>" }
       if !t.loopStack.isEmpty { out += "<li><code>\(escape(t.loopStack.joined(separator: " → ")))</code></li>" }
       out += "</ul>\n"
     }
     for b in f.blockedTasks {
       out += "<h4>\(escape(b.comm)) tid \(b.tid): blocked in D</h4>\n<ul>"
-      for e in b.evidence { out += "<li>\(escape(e))</li>" }
+      for e in b.evidence { out += "<li>\(escape(Wording.text(e)))</li>" }
       out += "</ul>\n"
     }
-    for n in f.notes { out += "<p class=\"note\">note: \(escape(n))</p>\n" }
+    for n in f.notes { out += "<p class=\"note\">note: \(escape(Wording.text(n)))</p>\n" }
     return out + "</section>\n"
   }
 
   /// One row per thread and blocked task over the capture window; nothing when there are no timestamps.
   static func timeline(_ f: FileAnalysis) -> String {
-    guard let t0 = f.captureStart, let t1 = f.captureEnd, t1 > t0 else { return "" }
+    guard let t0 = f.captureStartNs, let t1 = f.captureEndNs, t1 > t0 else { return "" }
     struct Row {
       var label: String
       var bars: [(start: Int64, end: Int64, cls: String, tip: String)]
@@ -71,14 +72,15 @@ public enum HTMLReport {
       Row(
         label: "\(t.comm) \(t.tid)",
         bars: t.episodes.compactMap { e in
-          guard let s = e.start else { return nil }
-          return (s, max(e.end ?? s, s), cls(e.verdict), "\(e.verdict.rawValue) lines \(e.firstLine)-\(e.lastLine)")
+          guard let s = e.startNs else { return nil }
+          return (s, max(e.endNs ?? s, s), cls(e.verdict), "\(e.verdict.rawValue) lines \(e.firstLine)-\(e.lastLine)")
         })
     }
     rows += f.blockedTasks.compactMap { b in
-      guard let s = b.since else { return nil }
+      guard let s = b.sinceNs else { return nil }
       return Row(
-        label: "\(b.comm) \(b.tid)", bars: [(s, s + (b.blockedFor ?? 0), "blocked", "blocked in D from line \(b.line)")]
+        label: "\(b.comm) \(b.tid)",
+        bars: [(s, s &+ (b.blockedForNs ?? 0), "blocked", "blocked in D from line \(b.line)")]
       )
     }
     rows.removeAll { $0.bars.isEmpty }  // sampled and snapshot evidence has no phases in time

@@ -13,7 +13,7 @@ public enum JUnitReport {
   /// The report of a comparison: one case for the verdict, one per residual hang, and both runs.
   public static func render(_ c: Comparison) -> String {
     var cases = "    <testcase classname=\"compare\" name=\"the fix stops the spin\">\n"
-    let reasons = c.reasons.joined(separator: "\n")
+    let reasons = c.reasons.map(Wording.text).joined(separator: "\n")
     switch c.verdict {
     case .confirmed: cases += "      <system-out>\(escape(reasons))</system-out>\n"
     case .notConfirmed: cases += "      <failure message=\"NOT CONFIRMED\">\(escape(reasons))</failure>\n"
@@ -22,7 +22,7 @@ public enum JUnitReport {
     cases += "    </testcase>\n"
     for h in c.residualHangs {
       cases += "    <testcase classname=\"compare.residual-hang\" name=\"\(escape("\(h.comm) tid \(h.tid)"))\">\n"
-      cases += "      <system-out>\(escape("\(h.description) [\(h.file)]"))</system-out>\n    </testcase>\n"
+      cases += "      <system-out>\(escape("\(Wording.text(h.kind)) [\(h.file)]"))</system-out>\n    </testcase>\n"
     }
     let failures = c.verdict == .notConfirmed ? 1 : 0
     let skipped = c.verdict == .inconclusive ? 1 : 0
@@ -45,27 +45,29 @@ public enum JUnitReport {
         cases += "    <testcase classname=\"\(escape(f.file))\" name=\"read\">\n"
         if f.isEmpty {
           skipped += 1
-          cases += "      <skipped message=\"\(escape(why))\"/>\n    </testcase>\n"
+          cases += "      <skipped message=\"\(escape(Wording.text(why)))\"/>\n    </testcase>\n"
         } else {
           errors += 1
-          cases += "      <error message=\"\(escape(why))\"/>\n    </testcase>\n"
+          cases += "      <error message=\"\(escape(Wording.text(why)))\"/>\n    </testcase>\n"
         }
         continue
       }
       for t in f.threads {
         tests += 1
         cases += "    <testcase classname=\"\(escape(f.file))\" name=\"\(escape("\(t.comm) tid \(t.tid)"))\">\n"
-        let details = escape((t.evidence + t.caveats.map { "caveat: \($0)" }).joined(separator: "\n"))
+        let details = escape(
+          (t.evidence.map(Wording.text) + t.caveats.map { "caveat: \(Wording.text($0))" }).joined(separator: "\n"))
         switch t.verdict {
         case .spinning:
           failures += 1
-          cases += "      <failure message=\"SPINNING (\(t.sequence))\">\(details)</failure>\n"
+          cases += "      <failure message=\"SPINNING (\(Wording.sequence(t.sequence)))\">\(details)</failure>\n"
         case .inconclusive:
           skipped += 1
-          cases += "      <skipped message=\"INCONCLUSIVE: \(escape(t.caveats.first ?? t.evidence.first ?? ""))\"/>\n"
+          let why = t.caveats.first.map(Wording.text) ?? t.evidence.first.map(Wording.text) ?? ""
+          cases += "      <skipped message=\"INCONCLUSIVE: \(escape(why))\"/>\n"
         default:
           cases +=
-            "      <system-out>\(escape(t.verdict.rawValue + " (" + t.sequence + ")\n"))\(details)</system-out>\n"
+            "      <system-out>\(escape(t.verdict.rawValue + " (" + Wording.sequence(t.sequence) + ")\n"))\(details)</system-out>\n"
         }
         cases += "    </testcase>\n"
       }

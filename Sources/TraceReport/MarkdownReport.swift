@@ -6,19 +6,24 @@ public enum MarkdownReport {
   /// The report of one run.
   public static func render(_ run: RunAnalysis) -> String {
     var out = "## iou-analyze: `\(run.input)` — **\(run.verdict.rawValue)**\n\n"
-    for r in run.reasons { out += "- \(escape(r))\n" }
+    for r in run.reasons { out += "- \(escape(Wording.text(r)))\n" }
     out += "\n| file | thread | verdict | phases | evidence |\n|---|---|---|---|---|\n"
     for f in run.files {
       if let why = f.skipped {
-        out += "| `\(f.file)` | — | skipped | | \(escape(why)) |\n"
+        out += "| `\(f.file)` | — | skipped | | \(escape(Wording.text(why))) |\n"
         continue
       }
-      if f.threads.isEmpty { out += "| `\(f.file)` | — | — | | \(escape(f.notes.first ?? "no thread in scope")) |\n" }
+      if f.threads.isEmpty {
+        out += "| `\(f.file)` | — | — | | \(escape(f.notes.first.map(Wording.text) ?? "no thread in scope")) |\n"
+      }
       for t in f.threads {
-        let evidence = (t.evidence.prefix(3) + t.caveats.prefix(1).map { "caveat: \($0)" }).map(escape)
+        let evidence =
+          (t.evidence.prefix(3).map(Wording.text) + t.caveats.prefix(1).map { "caveat: \(Wording.text($0))" }).map(
+            escape
+          )
           .joined(separator: "<br>")
         out +=
-          "| `\(f.file)` | \(escape(t.comm)) tid \(t.tid) | **\(t.verdict.rawValue)** | \(t.sequence) | \(evidence) |\n"
+          "| `\(f.file)` | \(escape(t.comm)) tid \(t.tid) | **\(t.verdict.rawValue)** | \(Wording.sequence(t.sequence)) | \(evidence) |\n"
       }
     }
     let blocked = run.files.flatMap { f in f.blockedTasks.map { (f.file, $0) } }
@@ -36,13 +41,15 @@ public enum MarkdownReport {
   /// The report of a comparison.
   public static func render(_ c: Comparison) -> String {
     var out = "## iou-analyze compare — **\(c.verdict.rawValue)**\n\n"
-    for r in c.reasons { out += "- \(escape(r))\n" }
+    for r in c.reasons { out += "- \(escape(Wording.text(r)))\n" }
     out += "\n**Residual hangs after the fix:** "
     if c.residualHangs.isEmpty {
       out += "none seen\n"
     } else {
       out += "\n\n"
-      for h in c.residualHangs { out += "- \(escape(h.comm)) tid \(h.tid): \(escape(h.description)) — `\(h.file)`\n" }
+      for h in c.residualHangs {
+        out += "- \(escape(h.comm)) tid \(h.tid): \(escape(Wording.text(h.kind))) — `\(h.file)`\n"
+      }
     }
     out += "\n<details><summary>before</summary>\n\n" + render(c.before) + "\n</details>\n"
     out += "\n<details><summary>after</summary>\n\n" + render(c.after) + "\n</details>\n"

@@ -26,8 +26,8 @@ public struct TextReport {
   /// The report of one run.
   public func render(_ run: RunAnalysis) -> String {
     var out = "\(run.input): \(paint(run.verdict.rawValue, run.verdict))\n"
-    for r in run.reasons { out += "  \(r)\n" }
-    let all = run.files.flatMap(\.threads)
+    for r in run.reasons { out += "  \(Wording.text(r))\n" }
+    let all = run.threads
     if all.count > 3 {
       let counts = Dictionary(grouping: all, by: \.verdict).map { "\($0.value.count) \($0.key.rawValue)" }.sorted()
       out += "  \(all.count) threads in scope: \(counts.joined(separator: ", "))\n"
@@ -40,19 +40,19 @@ public struct TextReport {
   public func render(_ f: FileAnalysis) -> String {
     var out = "== \(f.file)"
     if let why = f.skipped {
-      return out + " (skipped)\n  \(why)\n"
+      return out + " (skipped)\n  \(Wording.text(why))\n"
     }
     out += " (\(f.format), \(f.lines) lines"
-    if let a = f.captureStart, let b = f.captureEnd {
+    if let a = f.captureStartNs, let b = f.captureEndNs {
       out += ", \(Format.timestamp(a)) → \(Format.timestamp(b)) s"
     }
     out += ")\n"
     for t in f.threads { out += render(t) }
     for b in f.blockedTasks { out += render(b) }
-    for n in f.notes { out += "  note: \(n)\n" }
+    for n in f.notes { out += "  note: \(Wording.text(n))\n" }
     if !f.captureHints.isEmpty {
       out += "  to capture what is missing next time:\n"
-      for h in f.captureHints { out += "    \(h)\n" }
+      for h in f.captureHints { out += "    \(Wording.command(h))\n" }
     }
     for d in f.diagnostics { out += "  \(d.formatted)\n" }
     return out
@@ -62,18 +62,18 @@ public struct TextReport {
     var out = "  \(t.comm) tid \(t.tid)"
     if let o = t.ownerTid { out += " (worker of task \(o))" } else if let g = t.tgid { out += " (process \(g))" }
     out += ": \(paint(t.verdict.rawValue, t.verdict))"
-    if t.episodes.count > 1 { out += "  [\(t.sequence)]" }
+    if t.episodes.count > 1 { out += "  [\(Wording.sequence(t.sequence))]" }
     out += "\n"
-    for e in t.evidence { out += "    - \(e)\n" }
+    for e in t.evidence { out += "    - \(Wording.text(e))\n" }
     if t.episodes.count > 1 {
       for e in t.episodes where e.verdict != t.verdict {
         out += "    \(e.verdict.rawValue) lines \(e.firstLine)–\(e.lastLine)"
-        if let s = e.seconds { out += " (\(Format.seconds(s)))" }
-        out += ": \(e.facts.joined(separator: "; "))\n"
+        if let d = e.durationNs { out += " (\(Format.duration(d)))" }
+        out += ": \(e.facts.map(Wording.text).joined(separator: "; "))\n"
       }
     }
     if !t.loopStack.isEmpty { out += "    stack (root first): \(t.loopStack.joined(separator: " → "))\n" }
-    for c in t.caveats { out += "    caveat: \(c)\n" }
+    for c in t.caveats { out += "    caveat: \(Wording.text(c))\n" }
     return out
   }
 
@@ -82,7 +82,7 @@ public struct TextReport {
     if b.waitsForWorkers { out += " waiting for its io workers to exit" }
     if !b.workers.isEmpty { out += " (workers: \(b.workers.map(String.init).joined(separator: ", ")))" }
     out += "\n"
-    for e in b.evidence { out += "    - \(e)\n" }
+    for e in b.evidence { out += "    - \(Wording.text(e))\n" }
     if !b.stack.isEmpty { out += "    stack: \(b.stack.prefix(8).joined(separator: " ← "))\n" }
     return out
   }
@@ -90,12 +90,12 @@ public struct TextReport {
   /// The report of a comparison.
   public func render(_ c: Comparison) -> String {
     var out = "compare: \(colour ? paintComparison(c.verdict) : c.verdict.rawValue)\n"
-    for r in c.reasons { out += "  \(r)\n" }
+    for r in c.reasons { out += "  \(Wording.text(r))\n" }
     if c.residualHangs.isEmpty {
       out += "  residual hang: none seen after the fix\n"
     } else {
       for h in c.residualHangs {
-        out += "  residual hang: \(h.comm) (tid \(h.tid)) \(h.description) [\(h.file)]\n"
+        out += "  residual hang: \(h.comm) (tid \(h.tid)) \(Wording.text(h.kind)) [\(h.file)]\n"
       }
     }
     out += "\n--- before\n" + render(c.before)

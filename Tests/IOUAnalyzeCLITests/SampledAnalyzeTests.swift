@@ -47,7 +47,7 @@ import Testing
     #expect(try CLI.run(["analyze", v]).status == 1)
     let c = try CLI.run(["compare", v, f])
     #expect(c.status == 0 && c.stdout.hasPrefix("compare: CONFIRMED"))
-    let n = try CLI.run(["compare", v, v])
+    let n = try CLI.run(["compare", v, v + "/stacks.txt"])
     #expect(n.status == 1 && n.stdout.hasPrefix("compare: NOT CONFIRMED"))
   }
 

@@ -9,20 +9,32 @@ import Testing
     #expect(c.verdict == .confirmed)
     #expect(c.verdict.exitCode == 0)
     #expect(c.residualHangs.isEmpty)
-    #expect(c.reasons.contains { $0.contains("after: iou-wrk-66 (tid 67) SLEEPING → RESOLVED") })
+    #expect(
+      c.reasons.contains(
+        .afterSettled(comm: "iou-wrk-66", tid: 67, sequence: [.sleeping, .resolved], file: Fixtures.fixGraph)))
   }
 
-  @Test func vanillaAgainstItselfIsNotConfirmed() throws {
+  @Test func anAfterThatStillSpinsIsNotConfirmed() throws {
+    // The vanilla folder's function_graph file against the same capture copied elsewhere.
+    let copy = Fixtures.temporary(Fixtures.lines(Fixtures.vanillaGraph))
+    let c = Comparison.compare(before: try analyze(Fixtures.vanillaGraph), after: try analyze(copy))
+    #expect(c.verdict == .notConfirmed)
+    #expect(c.verdict.exitCode == 1)
+    #expect(c.reasons.contains(.afterStillSpins(comm: "iou-wrk-66", tid: 67, file: copy)))
+  }
+
+  @Test func theSamePathTwiceIsInconclusiveAndSaidSo() throws {
     let run = try analyze(Fixtures.vanillaGraph)
     let c = Comparison.compare(before: run, after: run)
-    #expect(c.verdict == .notConfirmed)
-    #expect(c.reasons.contains { $0.contains("still SPINNING") })
+    #expect(c.verdict == .inconclusive)
+    #expect(c.reasons.first == .samePath(path: Fixtures.vanillaGraph))
   }
 
-  @Test func aBeforeThatDoesNotSpinIsNotConfirmed() throws {
+  @Test func aBeforeThatDoesNotSpinIsInconclusiveNotAFailedFix() throws {
     let c = Comparison.compare(before: try analyze(Fixtures.kill9Graph), after: try analyze(Fixtures.fixGraph))
-    #expect(c.verdict == .notConfirmed)
-    #expect(c.reasons.first?.contains("does not show the bug") == true)
+    #expect(c.verdict == .inconclusive)
+    #expect(c.verdict.exitCode == 3)
+    #expect(c.reasons.first == .beforeShowsNoSpin)
   }
 
   @Test func lostEventsInTheAfterCaptureMakeItInconclusive() throws {
@@ -40,7 +52,7 @@ import Testing
     let c = Comparison.compare(
       before: try analyze(Fixtures.vanillaGraph), after: try analyze(Fixtures.temporary(lines)))
     #expect(c.verdict == .inconclusive)
-    #expect(c.reasons.contains { $0.contains("may not have reproduced") })
+    #expect(c.reasons.contains(.afterNothingInFaultPath))
   }
 
   @Test func aFixThatLeavesTheWorkerAsleepForeverIsConfirmedWithAResidualHang() throws {
@@ -55,8 +67,15 @@ import Testing
     #expect(c.verdict == .confirmed)
     let hang = try #require(c.residualHangs.first)
     #expect(hang.tid == 67)
-    #expect(hang.description.contains("asleep in the fault path"))
+    #expect(
+      hang.kind == .asleepInFaultPath(function: "handle_userfault", fromLine: 102, durationNs: hangDuration(hang)))
     // With the default 500 ms minimum, 313 ms asleep is not yet a hang.
     #expect(Comparison.compare(before: try analyze(Fixtures.vanillaGraph), after: after).residualHangs.isEmpty)
   }
+}
+
+/// The duration a residual hang states (to compare the rest of its kind exactly).
+private func hangDuration(_ h: ResidualHang) -> Int64? {
+  if case .asleepInFaultPath(_, _, let d) = h.kind { return d }
+  return nil
 }

@@ -22,7 +22,7 @@ import Testing
     let run = try analyze(Fixtures.temporary(lines))
     let episodes = try #require(run.thread(67)).episodes
     #expect(!episodes.isEmpty)
-    for e in episodes { #expect((e.seconds ?? 0) >= 0) }
+    for e in episodes { #expect((e.durationNs ?? 0) >= 0) }
     #expect(run.files[0].diagnostics.contains { $0.kind == .timestampReordered && $0.line == 320 })
   }
 }

@@ -23,8 +23,8 @@ import Testing
     #expect(w.verdict == .sleeping)
     let e = try #require(w.episodes.last)
     #expect(e.untilEndOfCapture)
-    #expect(e.facts.contains { $0.contains("wake-ups/s") })
-    #expect(e.facts.contains { $0.contains("in a new fault call") })
+    #expect(e.facts.contains { if case .wokeAndRetried = $0 { true } else { false } })
+    #expect(e.facts.contains { if case .inNewCallAtEnd = $0 { true } else { false } })
   }
 
   @Test(arguments: ["cancel", "ringclose", "sigstop", "threadexit"])
@@ -47,9 +47,9 @@ import Testing
     #expect(c.verdict == .confirmed)
     #expect(
       c.residualHangs.contains {
-        $0.description.contains("io_wq_put_and_exit") && $0.description.contains("hung-task detector")
+        if case .blockedInD(let frame?, _, true) = $0.kind { frame.hasPrefix("io_wq_put_and_exit") } else { false }
       })
-    #expect(c.residualHangs.contains { $0.description.contains("asleep in the fault path") })
+    #expect(c.residualHangs.contains { if case .asleepInFaultPath = $0.kind { true } else { false } })
   }
 
   @Test func aFixThatFailsTheFaultIsConfirmedWithNoHangLeft() throws {
@@ -61,6 +61,6 @@ import Testing
   @Test func aFixForIoWorkersOnlyIsNotConfirmedForAPlainWrite() throws {
     let c = try compare("vanilla/write-signal", "iowq-fail-fault/write-signal")
     #expect(c.verdict == .notConfirmed)
-    #expect(c.reasons.contains { $0.contains("still SPINNING") })
+    #expect(c.reasons.contains { if case .afterStillSpins = $0 { true } else { false } })
   }
 }

@@ -28,7 +28,7 @@ func analyze(_ path: String) throws -> RunAnalysis {
     #expect(a.verdict == b.verdict)
     #expect(a.episodes.map(\.verdict) == b.episodes.map(\.verdict))
     // trace.dat has ns timestamps; the text rounds them to µs.
-    for (x, y) in zip(a.episodes, b.episodes) { #expect(abs(x.start! - y.start!) <= 2_000) }
+    for (x, y) in zip(a.episodes, b.episodes) { #expect(abs(x.startNs! - y.startNs!) <= 2_000) }
     #expect(a.episodes.map(\.faultCalls) == b.episodes.map(\.faultCalls))
   }
 

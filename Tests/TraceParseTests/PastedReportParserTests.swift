@@ -11,12 +11,12 @@ import Testing
     let (symbols, records, result) = try readAll(Self.seed)
     #expect(result.format == .pastedReport && result.lines == 1)
     var shots: [(SnapshotSource, Int32, String, TaskState?, [String])] = []
-    var events: [(Int32, String)] = []
+    var claims: [(Int32, ReportedClaim)] = []
     for r in records {
       if case .stackSnapshot(let c, let source, let state, let st) = r {
         shots.append((source, c.tid, symbols.name(c.comm), state, st.frames.map { symbols.name($0) }))
       }
-      if case .event(let c, let name) = r { events.append((c.tid, symbols.name(name))) }
+      if case .claim(let c, let claim) = r { claims.append((c.tid, claim)) }
     }
     #expect(shots.count == 2)
     let proc = shots[0]
@@ -29,7 +29,7 @@ import Testing
     // Root first in the text, innermost first in the record.
     #expect(perf.4.count == 24 && perf.4.first == "io_wq_worker_sleeping" && perf.4.last == "ret_from_fork_asm")
     #expect(perf.4.contains("handle_userfault") && perf.4.contains("fault_in_readable"))
-    #expect(events.count == 1 && events[0].0 == PseudoTid.base + 1 && events[0].1 == "report:cpu-usage=100%")
+    #expect(claims.count == 1 && claims[0].0 == PseudoTid.base + 1 && claims[0].1 == .cpuUsage(percent: 100))
   }
 
   @Test func theSameMailWithItsLineBreaksAndAHungTaskSection() throws {
@@ -48,7 +48,7 @@ import Testing
       if case .stackSnapshot(_, let s, _, _) = r { return s }
       return nil
     }
-    #expect(sources.sorted { $0.rawValue < $1.rawValue } == [.procStack, .hungTask, .perfReport])
+    #expect(Set(sources) == [.procStack, .hungTask, .perfReport] && sources.count == 3)
     let hung = records.compactMap { r -> String? in
       if case .stackSnapshot(let c, .hungTask, _, _) = r { return symbols.name(c.comm) + ":\(c.tid)" }
       return nil

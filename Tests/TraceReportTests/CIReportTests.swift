@@ -42,8 +42,10 @@ import TraceAnalysis
     let confirmed = try XMLDocument(
       xmlString: JUnitReport.render(Comparison.compare(before: vanillaDir, after: fixDir)))
     #expect(try confirmed.nodes(forXPath: "/testsuites/testsuite[1]/testcase/failure").isEmpty)
-    let same = try XMLDocument(xmlString: JUnitReport.render(Comparison.compare(before: vanillaDir, after: vanillaDir)))
-    #expect(try same.nodes(forXPath: "/testsuites/testsuite[1]/testcase/failure").count == 1)
+    var unfixed = vanillaDir
+    unfixed.input += " (a second capture)"
+    let still = try XMLDocument(xmlString: JUnitReport.render(Comparison.compare(before: vanillaDir, after: unfixed)))
+    #expect(try still.nodes(forXPath: "/testsuites/testsuite[1]/testcase/failure").count == 1)
   }
 
   @Test func xmlEscapingCoversMarkupAndControlCharacters() {

@@ -26,9 +26,10 @@ let fixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent().delet
   }
 
   @Test func jsonRoundTripsToTheSameAnalysis() throws {
-    let json = try JSONReport.render(vanilla)
-    let back = try JSONDecoder().decode(RunAnalysis.self, from: Data(json.utf8))
-    #expect(back == vanilla)
+    let json = try JSONReport.render([vanilla])
+    let back = try JSONDecoder().decode(JSONReport.Document.self, from: Data(json.utf8))
+    #expect(back.runs == [vanilla])
+    #expect(back.schemaVersion == 2 && back.command == "analyze" && back.exitCode == 1)
   }
 
   @Test func comparisonTextNamesVerdictAndResidualHangs() {

@@ -1,12 +1,10 @@
-import Foundation
-
 /// The outcome of comparing a before-fix and an after-fix capture of the same scenario.
 public enum ComparisonVerdict: String, Sendable, Codable {
   /// Before spins in the fault loop; after has none spinning and its fault-path threads sleep or resolve.
   case confirmed = "CONFIRMED"
-  /// After still spins, or before does not spin.
+  /// After still spins.
   case notConfirmed = "NOT CONFIRMED"
-  /// The captures cannot decide.
+  /// The captures cannot decide: before does not show the spin, or after cannot be decided.
   case inconclusive = "INCONCLUSIVE"
 
   /// Exit code for `compare`.
@@ -19,6 +17,15 @@ public enum ComparisonVerdict: String, Sendable, Codable {
   }
 }
 
+/// What keeps a task from ending after the fix.
+public enum ResidualHangKind: Sendable, Codable, Equatable {
+  /// Asleep in the fault path from `fromLine` to the end of the capture: the fault is never served.
+  case asleepInFaultPath(function: String, fromLine: Int, durationNs: Int64?)
+  /// Blocked in D (in `frame` when a stack shows it) up to the end of the capture, or named by a
+  /// hung-task report.
+  case blockedInD(frame: String?, blockedForNs: Int64?, reportedHung: Bool)
+}
+
 /// A task that stays blocked after the fix: the spin stopped, but something still never ends.
 public struct ResidualHang: Sendable, Codable, Equatable {
   /// File that shows it.
@@ -27,14 +34,33 @@ public struct ResidualHang: Sendable, Codable, Equatable {
   public var tid: Int32
   public var comm: String
   /// What it is blocked in and for how long.
-  public var description: String
+  public var kind: ResidualHangKind
+}
+
+/// Why a comparison came out as it did.
+public enum ComparisonReason: Sendable, Codable, Equatable {
+  /// BEFORE and AFTER are the same path: a capture compared with itself says nothing about a fix.
+  case samePath(path: String)
+  /// BEFORE spins in `captures` captures (e.g. this thread in this file).
+  case beforeSpins(captures: Int, comm: String, tid: Int32, file: String)
+  /// BEFORE could not be decided (its own reasons follow).
+  case beforeInconclusive(reasons: [RunReason])
+  /// BEFORE shows no spin: it does not show the bug the fix is for.
+  case beforeShowsNoSpin
+  /// AFTER still spins.
+  case afterStillSpins(comm: String, tid: Int32, file: String)
+  /// AFTER could not be decided (its own reasons follow).
+  case afterInconclusive(reasons: [RunReason])
+  /// AFTER has no thread in the fault path: the scenario may not have reproduced.
+  case afterNothingInFaultPath
+  /// AFTER: a thread in the fault path settled (its phases in order).
+  case afterSettled(comm: String, tid: Int32, sequence: [Verdict], file: String)
 }
 
 /// `compare BEFORE AFTER`.
 public struct Comparison: Sendable, Codable, Equatable {
-  public var schemaVersion = RunAnalysis.schemaVersion
   public var verdict: ComparisonVerdict
-  public var reasons: [String]
+  public var reasons: [ComparisonReason]
   /// Hangs that remain after the fix (printed next to the verdict).
   public var residualHangs: [ResidualHang]
   public var before: RunAnalysis
@@ -47,44 +73,37 @@ public struct Comparison: Sendable, Codable, Equatable {
     let spinBefore = before.threads(in: .spinning)
     let spinAfter = after.threads(in: .spinning)
     let settledAfter = after.threads(in: .sleeping) + after.threads(in: .resolved)
-    let unsureAfter = after.threads(in: .inconclusive)
-    var reasons: [String] = []
-    let verdict: ComparisonVerdict
+    var reasons: [ComparisonReason] = []
+    var verdict: ComparisonVerdict
     if spinBefore.isEmpty {
-      if before.verdict == .inconclusive {
-        verdict = .inconclusive
-        reasons.append("before: no spin could be proven (\(before.reasons.joined(separator: "; ")))")
-      } else {
-        verdict = .notConfirmed
-        reasons.append("before: no thread spins in the fault loop, so the capture does not show the bug the fix is for")
-      }
-    } else if !spinAfter.isEmpty {
-      verdict = .notConfirmed
-      for (f, t) in spinAfter { reasons.append("after: \(t.comm) (tid \(t.tid)) still SPINNING in \(f)") }
-    } else if !unsureAfter.isEmpty {
-      verdict = .inconclusive
-      for (f, t) in unsureAfter {
-        reasons.append("after: \(t.comm) (tid \(t.tid)) INCONCLUSIVE in \(f): \(t.caveats.first ?? "")")
-      }
-    } else if settledAfter.isEmpty {
       verdict = .inconclusive
       reasons.append(
-        "after: no thread in the fault path at all, so the scenario may not have reproduced; nothing shows the fix at work"
-      )
+        before.verdict == .inconclusive ? .beforeInconclusive(reasons: before.reasons) : .beforeShowsNoSpin)
+    } else if !spinAfter.isEmpty {
+      verdict = .notConfirmed
+      for (f, t) in spinAfter { reasons.append(.afterStillSpins(comm: t.comm, tid: t.tid, file: f)) }
+    } else if after.verdict == .inconclusive {
+      verdict = .inconclusive
+      reasons.append(.afterInconclusive(reasons: after.reasons))
+    } else if settledAfter.isEmpty {
+      verdict = .inconclusive
+      reasons.append(.afterNothingInFaultPath)
     } else {
       verdict = .confirmed
     }
     if !spinBefore.isEmpty {
       let (f, t) = spinBefore[0]
-      let captures = Set(spinBefore.map(\.file)).count
       reasons.insert(
-        "before: SPINNING in \(captures) capture\(captures == 1 ? "" : "s") (e.g. \(t.comm) tid \(t.tid) in \(f))",
-        at: 0)
+        .beforeSpins(captures: Set(spinBefore.map(\.file)).count, comm: t.comm, tid: t.tid, file: f), at: 0)
     }
     if verdict == .confirmed {
       for (f, t) in settledAfter {
-        reasons.append("after: \(t.comm) (tid \(t.tid)) \(t.sequence) in \(f)")
+        reasons.append(.afterSettled(comm: t.comm, tid: t.tid, sequence: t.sequence, file: f))
       }
+    }
+    if before.input == after.input {
+      verdict = .inconclusive
+      reasons.insert(.samePath(path: before.input), at: 0)
     }
     return Comparison(
       verdict: verdict, reasons: reasons, residualHangs: residualHangs(after, thresholds), before: before, after: after)
@@ -100,26 +119,25 @@ public struct Comparison: Sendable, Codable, Equatable {
       var named = Set<Int32>()
       for t in f.threads where t.verdict == .sleeping {
         guard let e = t.episodes.last, e.verdict == .sleeping, e.untilEndOfCapture else { continue }
-        let dur = e.seconds.map { Int64($0 * 1e9) } ?? 0
-        guard dur >= th.hangMinimum || e.start == nil else { continue }
+        guard (e.durationNs ?? 0) >= th.hangMinimum || e.startNs == nil else { continue }
         named.insert(t.tid)
         out.append(
           ResidualHang(
             file: f.file, tid: t.tid, comm: t.comm,
-            description:
-              "asleep in the fault path (\(t.loopStack.last ?? "handle_userfault")) from line \(e.firstLine) to the end of the capture"
-              + (e.seconds.map { " (\(Format.seconds($0)))" } ?? "") + ": the fault is never served"))
+            kind: .asleepInFaultPath(
+              function: t.loopStack.last ?? "handle_userfault", fromLine: e.firstLine, durationNs: e.durationNs)))
       }
       for b in f.blockedTasks where !named.contains(b.tid) {
-        let longEnough = b.untilEndOfCapture && (b.blockedFor ?? 0) >= th.hangMinimum
+        let longEnough = b.untilEndOfCapture && (b.blockedForNs ?? 0) >= th.hangMinimum
         // A task waiting for its workers always has the stack that shows it (waitsForWorkers).
         guard longEnough || b.reportedHung || b.waitsForWorkers else { continue }
-        var d = "blocked in D"
-        if let top = b.stack.first(where: { $0.hasPrefix("io_wq_put_and_exit") }) ?? b.stack.first { d += " in \(top)" }
-        if let t = b.blockedFor { d += " for \(Format.duration(t)) up to the end of the capture" }
-        if b.reportedHung { d += "; the hung-task detector reported it" }
         named.insert(b.tid)
-        out.append(ResidualHang(file: f.file, tid: b.tid, comm: b.comm, description: d))
+        out.append(
+          ResidualHang(
+            file: f.file, tid: b.tid, comm: b.comm,
+            kind: .blockedInD(
+              frame: b.stack.first(where: { $0.hasPrefix("io_wq_put_and_exit") }) ?? b.stack.first,
+              blockedForNs: b.blockedForNs, reportedHung: b.reportedHung)))
       }
     }
     return out

@@ -40,6 +40,7 @@ extension ThreadTracker {
       r.preemptions += call.preemptions
       r.schedules += call.schedules
       r.schedulesReturnedAtOnce += call.schedulesReturnedAtOnce
+      if r.marks.count < Episode.retryMarkLimit { r.marks.append(RetryMark(line: call.line, startNs: call.start)) }
       t.run = r
     }
     t.lastCallEnd = end
@@ -49,31 +50,21 @@ extension ThreadTracker {
   func flushSleep(_ t: TrackedThread, untilEnd: Bool) {
     guard let s = t.sleep else { return }
     t.sleep = nil
-    var facts: [String] = []
-    if untilEnd {
-      facts.append("still blocked in the fault path when the capture ended")
-    } else {
-      facts.append("\(s.count) fault call\(s.count == 1 ? "" : "s") that slept, then returned")
-    }
-    if s.blockedTime > 0 { facts.append("off-CPU blocked \(Format.duration(s.blockedTime))") }
+    var facts: [PhaseFact] = [untilEnd ? .stillBlockedAtEnd : .sleptThenReturned(calls: s.count)]
+    if s.blockedTime > 0 { facts.append(.blockedOffCPU(durationNs: s.blockedTime)) }
     if let start = s.firstStart, let end = s.lastEnd, end > start, s.count > 1 {
-      let rate = Double(s.count) / ((Double(end) - Double(start)) / 1e9)
-      facts.append(String(format: "woke and retried %d times (%.1f wake-ups/s)", s.count, rate))
+      facts.append(.wokeAndRetried(calls: s.count, spanNs: end.subtractingSaturated(start)))
     }
-    if s.wakeups > 0 { facts.append("\(s.wakeups) sched_wakeup\(s.wakeups == 1 ? "" : "s") while in the fault path") }
+    if s.wakeups > 0 { facts.append(.wakeups(count: s.wakeups)) }
     if t.pendingShortRetries > 0 {
-      facts.append(
-        "\(t.pendingShortRetries) retr\(t.pendingShortRetries == 1 ? "y" : "ies") returned at once before sleeping again"
-      )
+      facts.append(.quickRetriesBetweenSleeps(count: t.pendingShortRetries))
       t.pendingShortRetries = 0
     }
-    if s.inferred > 0 {
-      facts.append("sleep inferred from schedule() durations (no sched_switch events in the capture)")
-    }
+    if s.inferred > 0 { facts.append(.sleepInferredFromDurations(calls: s.inferred)) }
     t.episodes.append(
       Episode(
-        verdict: .sleeping, firstLine: s.firstLine, lastLine: untilEnd ? lastLine : s.lastLine, start: s.firstStart,
-        end: untilEnd ? lastTimestamp : s.lastEnd, faultCalls: s.count, facts: facts, untilEndOfCapture: untilEnd))
+        verdict: .sleeping, firstLine: s.firstLine, lastLine: untilEnd ? lastLine : s.lastLine, startNs: s.firstStart,
+        endNs: untilEnd ? lastTimestamp : s.lastEnd, faultCalls: s.count, facts: facts, untilEndOfCapture: untilEnd))
   }
 
   /// Closes the current retry run: a SPINNING phase when long enough, otherwise the retries are
@@ -89,30 +80,24 @@ extension ThreadTracker {
   }
 
   func spinEpisode(_ t: TrackedThread, _ r: RetryRun, untilEnd: Bool) -> Episode {
-    var facts = ["\(r.count) back-to-back fault retries, none of which slept"]
+    var facts: [PhaseFact] = [.backToBackRetries(count: r.count)]
     let end = untilEnd ? (lastTimestamp ?? r.lastEnd) : r.lastEnd
     var cpuShare: Double?
     if let start = r.firstStart, let e = end, e > start {
-      let span = (Double(e) - Double(start)) / 1e9
-      facts.append(String(format: "%.0f retries/s over %@", Double(r.count) / span, Format.seconds(span)))
+      facts.append(.retryRate(retries: r.count, spanNs: e.subtractingSaturated(start)))
       if sawSchedSwitch {
-        let share = max(0, 1 - Double(r.offCPUTime) / (Double(e) - Double(start)))
+        let share = max(0, 100 * (1 - Double(r.offCPUTime) / (Double(e) - Double(start))))
         cpuShare = share
-        facts.append(String(format: "on-CPU %.0f%% of the time (sched_switch)", share * 100))
+        facts.append(.onCPU(cpuSharePercent: share))
       }
     }
     if r.schedules > 0 {
-      facts.append("schedule() returned without switching out in \(r.schedulesReturnedAtOnce) of \(r.schedules) calls")
+      facts.append(.scheduleReturnedAtOnce(returnedAtOnce: r.schedulesReturnedAtOnce, calls: r.schedules))
     }
-    if sawSchedSwitch {
-      facts.append(
-        r.preemptions == 0
-          ? "never switched out in S/D during the loop"
-          : "only preempted (state R) \(r.preemptions) times, never switched out in S/D")
-    }
+    if sawSchedSwitch { facts.append(r.preemptions == 0 ? .neverBlocked : .onlyPreempted(preemptions: r.preemptions)) }
     return Episode(
-      verdict: .spinning, firstLine: r.firstLine, lastLine: untilEnd ? lastLine : r.lastLine, start: r.firstStart,
-      end: end, faultCalls: r.count, facts: facts, untilEndOfCapture: untilEnd, cpuShare: cpuShare,
-      scheduleReturnedAtOnce: r.schedulesReturnedAtOnce > 0)
+      verdict: .spinning, firstLine: r.firstLine, lastLine: untilEnd ? lastLine : r.lastLine, startNs: r.firstStart,
+      endNs: end, faultCalls: r.count, facts: facts, untilEndOfCapture: untilEnd, cpuSharePercent: cpuShare,
+      scheduleReturnedAtOnce: r.schedulesReturnedAtOnce > 0, retries: r.marks)
   }
 }

@@ -33,7 +33,7 @@ extension ThreadTracker {
         since = t.openCall?.start ?? t.run?.firstStart
       } else if let e = t.episodes.last {
         verdict = e.verdict
-        since = e.start
+        since = e.startNs
       }
       return LiveThreadStatus(
         tid: t.tid, comm: comm, state: t.switchedOutState?.letter ?? "R", verdict: verdict,

@@ -27,13 +27,15 @@ public final class ThreadTracker: TraceRecordSink {
   var lastTimestamp: Int64?
   var lastLine = 0
   var records = 0
+  /// Set once ``finish()`` closed the open phases.
+  var finished = false
   /// Sampled-input capture window (first and last sample).
   var firstSample: Int64?
   var lastSample: Int64?
   /// True when sample periods are times (cpu-clock, task-clock), so they add up to CPU time.
   var timedSamples = false
-  /// Facts a pasted report states about a task (`report:cpu-usage=100%` events), by tid.
-  var reportedFacts: [Int32: [String]] = [:]
+  /// What a pasted report states about a task (claims, not measurements), by tid.
+  var claims: [Int32: [ReportedClaim]] = [:]
   /// Sampled input: all samples, and samples per CPU (when the CPU column is printed).
   var totalSamples = 0
   var samplesPerCPU: [Int32: Int] = [:]
@@ -82,6 +84,7 @@ public final class ThreadTracker: TraceRecordSink {
   }
 
   public func receive(_ record: TraceRecord) {
+    guard !finished else { return }
     records += 1
     let ctx = record.context
     lastLine = ctx.line
@@ -121,12 +124,10 @@ public final class ThreadTracker: TraceRecordSink {
     case .lost(let ctx, let count):
       lost.append(LostMarker(line: ctx.line, cpu: ctx.cpu, count: count))
       lostTotal = Int(Int64(lostTotal).addingSaturated(count ?? 1))
-    case .event(let ctx, let name):
-      let t = owner(ctx)
-      // `report:…` facts a pasted report states about a task (e.g. its CPU use): claims, not measurements.
-      if sawSnapshots, symbols.name(name).hasPrefix("report:") {
-        reportedFacts[t.tid, default: []].append(String(symbols.name(name).dropFirst(7)))
-      }
+    case .event(let ctx, _):
+      _ = owner(ctx)
+    case .claim(let ctx, let claim):
+      claims[owner(ctx).tid, default: []].append(claim)
     case .sample(let ctx, let event, let period, let stack):
       sawSamples = true
       recordSample(owner(ctx), ctx, event, period, stack)
@@ -335,7 +336,9 @@ public final class ThreadTracker: TraceRecordSink {
       if r.contains(.exitWait) { exitWait = true }
     }
     if t.snapshots.count < 256 {
-      t.snapshots.append((source, state, ctx.line, inFault, exitWait, stack.frames))
+      t.snapshots.append(
+        TrackedThread.Snapshot(
+          source: source, state: state, line: ctx.line, inFault: inFault, exitWait: exitWait, frames: stack.frames))
     }
   }
 }

@@ -43,6 +43,8 @@ struct RetryRun {
   var preemptions = 0
   var schedules = 0
   var schedulesReturnedAtOnce = 0
+  /// Where each retry began (the first ``Episode/retryMarkLimit``).
+  var marks: [RetryMark] = []
 }
 
 /// Retry calls that slept, merged into one sleeping phase.
@@ -105,9 +107,21 @@ final class TrackedThread {
   var firstFaultSampleLine = 0
   var lastFaultSampleLine = 0
   var sampleStack: [Symbol] = []
-  var snapshots:
-    [(source: SnapshotSource, state: TaskState?, line: Int, inFault: Bool, exitWait: Bool, frames: [Symbol])] = []
+  var snapshots: [Snapshot] = []
   var cpuTimes: [(timestamp: Int64?, state: TaskState, ticks: Int64, line: Int)] = []
+
+  /// One stack snapshot of the thread, classified once when it was read.
+  struct Snapshot {
+    var source: SnapshotSource
+    var state: TaskState?
+    var line: Int
+    /// A frame is in the fault path.
+    var inFault: Bool
+    /// A frame waits for io workers to exit (io_wq_put_and_exit).
+    var exitWait: Bool
+    /// Innermost first.
+    var frames: [Symbol]
+  }
 
   init(tid: Int32) { self.tid = tid }
 

@@ -10,15 +10,16 @@ public struct FaultLoopDetector {
   /// A detector over `tracker` (after the last record).
   public init(tracker: ThreadTracker) { self.tracker = tracker }
 
-  /// Closes open phases and returns the analysis of the file.
+  /// The analysis of the file: closes the tracker's open phases first (``ThreadTracker/finish()``,
+  /// idempotent), then only reads, so analysing twice gives the same result.
   public func analyze(file: String, read: TraceReadResult) -> FileAnalysis {
+    tracker.finish()
     let symbols = tracker.symbols
     var verdicts: [ThreadVerdict] = []
     var blocked: [BlockedTask] = []
     let threads = tracker.threads.values.filter { $0.tid > 0 }.sorted { $0.tid < $1.tid }
     let pseudo = tracker.threads.values.filter { $0.tid < -1 && $0.totalCalls > 0 }
     for t in threads + pseudo {
-      finish(t)
       let comm = symbols.name(t.comm)
       let isWorker = tracker.roles.isWorker(comm)
       // Sampled and snapshot input: any task takes ordinary page faults, so a non-worker is in
@@ -35,91 +36,13 @@ public struct FaultLoopDetector {
     }
     linkOwners(&verdicts, &blocked)
     corroborate(&verdicts, blocked)
-    var notes: [String] = []
-    var hints: [String] = []
+    var notes: [CaptureNote] = []
+    var hints: [CaptureHint] = []
     describeCapture(verdicts, blocked, read, &notes, &hints)
     return FileAnalysis(
-      file: file, format: read.format.rawValue, lines: read.lines, captureStart: tracker.firstTimestamp,
-      captureEnd: tracker.lastTimestamp, threads: verdicts, blockedTasks: blocked, notes: notes, captureHints: hints,
+      file: file, format: read.format.rawValue, lines: read.lines, captureStartNs: tracker.firstTimestamp,
+      captureEndNs: tracker.lastTimestamp, threads: verdicts, blockedTasks: blocked, notes: notes, captureHints: hints,
       lostEvents: tracker.lostTotal, diagnostics: read.diagnostics, skipped: nil)
-  }
-
-  // MARK: - closing phases at the end of the capture
-
-  private func finish(_ t: TrackedThread) {
-    if let call = t.openCall {
-      let blockedNow = t.switchedOutState?.isBlocked ?? false
-      if blockedNow || tracker.slept(call).slept {
-        tracker.flushRun(t, atEnd: false)
-        var s = t.sleep ?? SleepPhase(firstStart: call.start, firstLine: call.line)
-        s.count += 1
-        s.blockedTime = s.blockedTime.addingSaturated(call.blockedTime).addingSaturated(
-          max(0, (tracker.lastTimestamp ?? 0).subtractingSaturated(t.switchedOutAt ?? tracker.lastTimestamp ?? 0)))
-        s.wakeups += call.wakeups
-        t.sleep = s
-        t.openCall = nil
-        tracker.flushSleep(t, untilEnd: true)
-        return
-      }
-      // A thread that sleeps on every retry (a fix waking it periodically) is in a new call,
-      // not yet asleep, when the window ends: its sleeping phase goes on.
-      if t.run == nil, t.sleep != nil {
-        t.openCall = nil
-        tracker.flushSleep(t, untilEnd: false)
-        t.episodes[t.episodes.count - 1].untilEndOfCapture = true
-        t.episodes[t.episodes.count - 1].lastLine = tracker.lastLine
-        t.episodes[t.episodes.count - 1].end = tracker.lastTimestamp
-        t.episodes[t.episodes.count - 1].facts.append(
-          "in a new fault call (line \(call.line)) when the capture ended, after sleeping in every earlier one")
-        return
-      }
-      // In a retry call, on CPU, at the end: it counts as one more retry in progress.
-      tracker.endCall(t, call, end: tracker.lastTimestamp, line: tracker.lastLine)
-    }
-    tracker.flushSleep(t, untilEnd: false)
-    if let r = t.run {
-      t.run = nil
-      let recent =
-        (r.lastEnd.flatMap { end in tracker.lastTimestamp.map { $0.subtractingSaturated(end) <= thresholds.maxRetryGap }
-        }) ?? true
-      if r.count >= thresholds.minRetries {
-        t.episodes.append(tracker.spinEpisode(t, r, untilEnd: recent && !t.exited))
-      } else if t.exited || !recent {
-        t.pendingShortRetries += r.count
-      } else {
-        t.episodes.append(
-          Episode(
-            verdict: .inconclusive, firstLine: r.firstLine, lastLine: tracker.lastLine, start: r.firstStart,
-            end: tracker.lastTimestamp, faultCalls: r.count,
-            facts: [
-              "only \(r.count) back-to-back retr\(r.count == 1 ? "y" : "ies") before the capture ended (\(thresholds.minRetries) make a loop)"
-            ], untilEndOfCapture: true))
-        return
-      }
-    }
-    // Left the fault path: the last phase ended, the thread went on or exited.
-    if t.totalCalls > 0, t.episodes.last?.untilEndOfCapture != true {
-      var facts: [String] = []
-      if t.pendingShortRetries > 0 {
-        facts.append(
-          "the fault returned after \(t.pendingShortRetries) quick retr\(t.pendingShortRetries == 1 ? "y" : "ies") (no loop)"
-        )
-      } else {
-        facts.append("the last fault call returned at line \(t.lastCallLine)")
-      }
-      if t.exited {
-        facts.append(
-          "the thread exited at line \(t.exitLine)" + (t.exitTimestamp.map { " (\(Format.timestamp($0)))" } ?? ""))
-      } else {
-        facts.append("no further fault call up to the end of the capture")
-      }
-      t.episodes.append(
-        Episode(
-          verdict: .resolved, firstLine: t.lastCallLine, lastLine: t.exited ? t.exitLine : t.lastCallLine,
-          start: t.lastCallEnd, end: t.exited ? t.exitTimestamp : t.lastCallEnd, faultCalls: t.pendingShortRetries,
-          facts: facts, untilEndOfCapture: false))
-      t.pendingShortRetries = 0
-    }
   }
 
   // MARK: - one thread
@@ -129,38 +52,31 @@ public struct FaultLoopDetector {
     var v = ThreadVerdict(
       tid: t.tid, comm: comm.isEmpty ? "?" : comm, tgid: t.tgid >= 0 ? t.tgid : nil, ownerTid: Self.ownerTid(comm),
       isWorker: isWorker, verdict: .notInFault, episodes: t.episodes, evidence: [], caveats: [], loopStack: [],
-      retriesPerSecond: nil, cpuShare: nil, scheduleReturnedAtOnce: nil)
-    if t.tid < 0 {
-      v.caveats.append("lines without a task column on CPU \(-2 - t.tid) before any context-switch banner")
-    }
+      retriesPerSecond: nil, cpuSharePercent: nil, scheduleReturnedAtOnce: nil)
+    if t.tid < 0 { v.caveats.append(.noTaskColumn(cpu: -2 - t.tid)) }
     if !t.episodes.isEmpty {
       v.verdict = Self.threadVerdict(t.episodes)
       v.loopStack = t.loopStack.map { symbols.name($0) }
       if let worst = t.episodes.last(where: { $0.verdict == v.verdict }) {
         v.evidence.append(
-          "\(worst.verdict.rawValue): lines \(worst.firstLine)–\(worst.lastLine)"
-            + (worst.start.map { " (\(Format.timestamp($0)) → \(Format.timestamp(worst.end)))" } ?? ""))
-        v.evidence.append(contentsOf: worst.facts)
-        if worst.verdict == .spinning, let s = worst.seconds, s > 0 {
-          v.retriesPerSecond = Double(worst.faultCalls) / s
+          .phase(
+            verdict: worst.verdict, lines: LineRange(worst.firstLine, worst.lastLine), startNs: worst.startNs,
+            endNs: worst.endNs))
+        v.evidence.append(contentsOf: worst.facts.map { ThreadEvidence.phaseFact(fact: $0) })
+        if worst.verdict == .spinning, let d = worst.durationNs, d > 0 {
+          v.retriesPerSecond = Double(worst.faultCalls) / (Double(d) / 1e9)
         }
       }
       if let spin = t.episodes.last(where: { $0.verdict == .spinning }) {
         v.scheduleReturnedAtOnce = spin.scheduleReturnedAtOnce
-        v.cpuShare = spin.cpuShare
+        v.cpuSharePercent = spin.cpuSharePercent
       }
-      if t.callersHidden {
-        v.caveats.append(
-          "callers of \(v.loopStack.first ?? "the fault function") were not in the capture (set_graph_function starts the graph there); the loop is recognised from repeated entries without sleeping"
-        )
-      }
+      if t.callersHidden { v.caveats.append(.callersHidden(function: v.loopStack.first ?? "?")) }
     }
     if t.samples > 0 { applySamples(t, &v) }
     if !t.snapshots.isEmpty || !t.cpuTimes.isEmpty { applySnapshots(t, &v) }
     applyLostEvents(t, &v)
-    if v.verdict == .notInFault {
-      v.evidence.append("no call of the fault function and no fault-path stack for this thread in the capture")
-    }
+    if v.verdict == .notInFault { v.evidence.append(.noFaultPath) }
     return v
   }
 
@@ -182,10 +98,8 @@ public struct FaultLoopDetector {
     let from = t.firstFaultLine > 0 ? t.firstFaultLine : t.firstFaultSampleLine
     let inWindow = tracker.lost.filter { $0.line >= from && t.ranOn($0.cpu) }
     guard let first = inWindow.first else { return }
-    let n = inWindow.reduce(Int64(0)) { $0.addingSaturated($1.count ?? 0) }
-    v.caveats.append(
-      "events were lost inside this thread's fault window (line \(first.line), CPU \(first.cpu)\(n > 0 ? ", \(n) events" : "")): retries and sleeps may be missing, so no verdict is given"
-    )
+    let n = Int(inWindow.reduce(Int64(0)) { $0.addingSaturated($1.count ?? 0) })
+    v.caveats.append(.lostEvents(line: first.line, cpu: first.cpu, events: n))
     if v.verdict != .notInFault { v.verdict = .inconclusive }
   }
 
@@ -194,50 +108,45 @@ public struct FaultLoopDetector {
   private func blockedTask(_ t: TrackedThread, _ comm: String) -> BlockedTask? {
     let symbols = tracker.symbols
     var b = BlockedTask(
-      tid: t.tid, comm: comm.isEmpty ? "?" : comm, stack: [], since: nil, line: 0, blockedFor: nil,
-      untilEndOfCapture: false,
-      reportedHung: false, waitsForWorkers: false, workers: [], evidence: [])
+      tid: t.tid, comm: comm.isEmpty ? "?" : comm, stack: [], sinceNs: nil, line: 0, blockedForNs: nil,
+      untilEndOfCapture: false, reportedHung: false, waitsForWorkers: false, workers: [], evidence: [])
     if t.switchedOutState == .uninterruptible, !t.exited {
-      b.since = t.switchedOutAt
+      b.sinceNs = t.switchedOutAt
       b.line = t.switchedOutLine
       b.untilEndOfCapture = true
-      if let s = t.switchedOutAt, let e = tracker.lastTimestamp { b.blockedFor = e - s }
+      if let s = t.switchedOutAt, let e = tracker.lastTimestamp { b.blockedForNs = max(0, e.subtractingSaturated(s)) }
       b.evidence.append(
-        "switched out in D at line \(t.switchedOutLine) (\(Format.timestamp(t.switchedOutAt))) and never ran again up to the end of the capture"
-          + (b.blockedFor.map { " (\(Format.duration($0)))" } ?? ""))
+        .switchedOutInD(line: t.switchedOutLine, timestampNs: t.switchedOutAt, blockedForNs: b.blockedForNs))
     }
+    var sightings = 0
     for s in t.snapshots where s.state == .uninterruptible || s.source == .hungTask || s.exitWait {
       if b.stack.isEmpty || s.exitWait { b.stack = s.frames.map { symbols.name($0) } }
       if s.exitWait { b.waitsForWorkers = true }
       if s.source == .hungTask { b.reportedHung = true }
       if b.line == 0 { b.line = s.line }
-      let what: String
-      switch s.source {
-      case .hungTask: what = "hung-task report"
-      case .procStack: what = "/proc stack"
-      case .taskDump: what = "sysrq task dump"
-      default: what = "stack"
+      sightings += 1
+      if sightings <= Self.sightingsListed {
+        b.evidence.append(.sighting(sighting: sighting(s, frames: 3)))
       }
-      b.evidence.append(
-        "\(what) at line \(s.line): state \(s.state?.letter ?? "?") in \(s.frames.prefix(3).map { symbols.name($0) }.joined(separator: " ← "))"
-      )
     }
+    if sightings > Self.sightingsListed { b.evidence.append(.moreSightings(count: sightings - Self.sightingsListed)) }
     guard b.untilEndOfCapture || !b.stack.isEmpty else { return nil }
-    if PseudoTid.isPseudo(t.tid) {
-      b.evidence.append("the text names no pid for this task: tid \(t.tid) is a placeholder")
-    }
-    if b.evidence.count > 4 {
-      let n = b.evidence.count - 3
-      b.evidence = Array(b.evidence.prefix(3)) + ["… and \(n) more samples showing the same"]
-    }
+    if PseudoTid.isPseudo(t.tid) { b.evidence.append(.placeholderTid(tid: t.tid)) }
     return b
   }
 
+  /// Blocked-task sightings listed one by one; the rest are counted.
+  static let sightingsListed = 3
+
+  func sighting(_ s: TrackedThread.Snapshot, frames: Int) -> StackSighting {
+    StackSighting(
+      source: s.source, line: s.line, state: s.state, frames: s.frames.prefix(frames).map { tracker.symbols.name($0) })
+  }
+
   private func linkOwners(_ verdicts: inout [ThreadVerdict], _ blocked: inout [BlockedTask]) {
-    // One pass over the verdicts, then one lookup per blocked task: linear in the number of threads.
-    var workersByOwner: [Int32: [Int32]] = [:]
-    for v in verdicts { if let owner = v.ownerTid { workersByOwner[owner, default: []].append(v.tid) } }
-    for i in blocked.indices { blocked[i].workers = workersByOwner[blocked[i].tid] ?? [] }
+    var workersOf: [Int32: [Int32]] = [:]
+    for v in verdicts { if let o = v.ownerTid { workersOf[o, default: []].append(v.tid) } }
+    for i in blocked.indices { blocked[i].workers = workersOf[blocked[i].tid] ?? [] }
   }
 
   /// Snapshot and sampled evidence is weak alone. A worker caught on-CPU in the fault path (or
@@ -245,65 +154,46 @@ public struct FaultLoopDetector {
   /// signature of the loop.
   private func corroborate(_ verdicts: inout [ThreadVerdict], _ blocked: [BlockedTask]) {
     let waiter = blocked.first(where: \.waitsForWorkers)
-    for i in verdicts.indices
-    where verdicts[i].verdict == .inconclusive
-      && verdicts[i].caveats.contains(where: { $0.hasPrefix("needs corroboration") })
-    {
-      if let w = waiter {
-        verdicts[i].verdict = .spinning
-        verdicts[i].caveats.removeAll { $0.hasPrefix("needs corroboration") }
-        verdicts[i].evidence.append(
-          "task \(w.tid) (\(w.comm)) is blocked in D waiting for io workers to exit (\(w.stack.first { $0.hasPrefix("io_wq_put_and_exit") } ?? w.stack.first ?? "io_wq_put_and_exit")), while this worker keeps running"
-        )
-        verdicts[i].caveats.append(
-          "weaker evidence than a trace: no sequence of retries was recorded; capture function_graph and sched_switch to prove the loop"
-        )
-      } else {
-        verdicts[i].caveats = verdicts[i].caveats.map {
-          $0.hasPrefix("needs corroboration") ? String($0.dropFirst("needs corroboration: ".count)) : $0
-        }
-      }
+    for i in verdicts.indices where verdicts[i].verdict == .inconclusive && verdicts[i].awaitsCorroboration {
+      guard let w = waiter else { continue }
+      verdicts[i].verdict = .spinning
+      verdicts[i].caveats.removeAll(where: \.awaitsCorroboration)
+      verdicts[i].evidence.append(
+        .ownerWaitsForWorkers(
+          tid: w.tid, comm: w.comm,
+          frame: w.stack.first { $0.hasPrefix("io_wq_put_and_exit") } ?? w.stack.first ?? "io_wq_put_and_exit"))
+      verdicts[i].caveats.append(.weakerThanTrace)
     }
   }
 
   // MARK: - what the capture shows
 
   private func describeCapture(
-    _ verdicts: [ThreadVerdict], _ blocked: [BlockedTask], _ read: TraceReadResult, _ notes: inout [String],
-    _ hints: inout [String]
+    _ verdicts: [ThreadVerdict], _ blocked: [BlockedTask], _ read: TraceReadResult, _ notes: inout [CaptureNote],
+    _ hints: inout [CaptureHint]
   ) {
-    if read.isCutWindow { notes.append("the file is a window cut from a longer capture (`# cut:` line)") }
+    if read.isCutWindow { notes.append(.cutWindow) }
     if tracker.sawFunctionRecords, !tracker.sawSchedSwitch {
-      notes.append("no sched_switch events: sleeps are inferred from schedule() durations only")
-      hints.append(
-        "echo 1 > /sys/kernel/tracing/events/sched/sched_switch/enable; echo 1 > /sys/kernel/tracing/events/sched/sched_wakeup/enable"
-      )
+      notes.append(.noSchedSwitch)
+      hints.append(.enableSchedEvents)
     }
     if tracker.sawFunctionRecords, tracker.firstTimestamp == nil {
-      notes.append("no timestamps (funcgraph-abstime off): retry rates cannot be computed")
-      hints.append("echo funcgraph-abstime > /sys/kernel/tracing/trace_options")
+      notes.append(.noTimestamps)
+      hints.append(.enableAbsoluteTimestamps)
     }
     if !tracker.sawFunctionRecords, !tracker.sawSamples, !tracker.sawSnapshots,
       verdicts.allSatisfy({ $0.verdict == .notInFault })
     {
-      notes.append("events only: no function_graph calls, samples or stacks to place threads in the fault path")
+      notes.append(.eventsOnly)
     }
     if verdicts.contains(where: { $0.verdict == .inconclusive }) || verdicts.isEmpty && !blocked.isEmpty {
-      hints.append(
-        "trace-cmd record -p function_graph -g handle_userfault -e sched_switch -e sched_wakeup -e sched_process_exit -- sleep 2"
-      )
-      hints.append("perf record -e cpu-clock -F 999 -g -a -- sleep 2 && perf script")
+      hints.append(.recordFaultPathTrace)
+      hints.append(.recordPerfSamples)
     }
     if tracker.lostTotal > 0 {
-      notes.append("\(tracker.lost.count) lost-events marker(s) in the file")
-      hints.append(
-        "echo 65536 > /sys/kernel/tracing/buffer_size_kb  # larger per-CPU buffer, and narrow set_graph_function")
+      notes.append(.lostEventMarkers(count: tracker.lost.count))
+      hints.append(.largerBuffer)
     }
-    if verdicts.isEmpty {
-      notes.append(
-        blocked.isEmpty
-          ? "no io worker and no thread in the fault path in this capture"
-          : "no io worker or fault-path thread in this capture")
-    }
+    if verdicts.isEmpty { notes.append(.noThreadInScope(blockedTasksSeen: !blocked.isEmpty)) }
   }
 }

@@ -22,17 +22,18 @@ public struct AnalysisOptions: Sendable {
 
 /// The analysis of one run: a file, or a folder of captures of the same scenario.
 public struct RunAnalysis: Sendable, Codable, Equatable {
-  /// Version of this JSON shape; bumped on incompatible changes.
-  public static let schemaVersion = 1
-  public var schemaVersion = RunAnalysis.schemaVersion
+  /// Version of the JSON shape; bumped on incompatible changes.
+  public static let schemaVersion = 2
   /// The path the user gave.
   public var input: String
   /// Every file analysed (or skipped, with the reason).
   public var files: [FileAnalysis]
-  /// The run's verdict: the worst thread verdict over all files.
+  /// The threads of the run: a thread seen in several files (same comm and tid) is one thread.
+  public var threads: [RunThread]
+  /// The run's verdict, by the rules of ``RunCombination``.
   public var verdict: Verdict
-  /// Why the run verdict is what it is, one line each.
-  public var reasons: [String]
+  /// Why the run verdict is what it is.
+  public var reasons: [RunReason]
 
   /// Threads in `verdict` over all files, with their file.
   public func threads(in verdict: Verdict) -> [(file: String, thread: ThreadVerdict)] {
@@ -40,8 +41,13 @@ public struct RunAnalysis: Sendable, Codable, Equatable {
   }
 
   /// Exit code for `analyze`: 1 when a thread spins, 3 when nothing could be decided, else 0.
+  public var exitCode: Int32 { verdict.exitCode }
+}
+
+extension Verdict {
+  /// Exit code of a run with this verdict: 1 SPINNING, 3 INCONCLUSIVE, else 0.
   public var exitCode: Int32 {
-    switch verdict {
+    switch self {
     case .spinning: 1
     case .inconclusive: 3
     default: 0
@@ -97,51 +103,27 @@ public enum RunAnalyzer {
       do {
         results.append(try analyzeFile(f, options: options))
       } catch let e as TraceInputError where e.diagnostic.kind == .empty && files.count > 1 {
-        results.append(
-          skipped(
-            f, "empty file (nothing was captured; for a hung-task log this means no hang was reported)", empty: true))
+        results.append(skipped(f, .empty))
       } catch let e as TraceInputError {
         if files.count == 1 { throw e }
         firstError = firstError ?? e
-        results.append(skipped(f, e.diagnostic.formatted))
+        results.append(skipped(f, .unreadable(diagnostic: e.diagnostic)))
       }
     }
     if results.allSatisfy({ $0.skipped != nil }) {
       throw firstError ?? TraceInputError(file: path, line: 0, kind: .open, "no capture in the folder could be read")
     }
-    return combine(input: path, results)
+    return RunCombination.combine(input: path, results)
   }
 
-  /// The analysis of a run in which nothing was captured (e.g. a live capture that saw no event).
-  public static func nothingCaptured(_ input: String, _ why: String) -> RunAnalysis {
-    combine(input: input, [skipped(input, why, empty: true)])
+  /// The analysis of a live capture that traced nothing (no fault-path call and no sched event).
+  public static func nothingCaptured(_ input: String) -> RunAnalysis {
+    RunCombination.combine(input: input, [skipped(input, .nothingTraced)])
   }
 
-  static func skipped(_ file: String, _ why: String, empty: Bool = false) -> FileAnalysis {
+  static func skipped(_ file: String, _ why: SkipReason) -> FileAnalysis {
     FileAnalysis(
-      file: file, format: "-", lines: 0, captureStart: nil, captureEnd: nil, threads: [], blockedTasks: [], notes: [],
-      captureHints: [], lostEvents: 0, diagnostics: [], skipped: why, isEmpty: empty)
-  }
-
-  /// Combines per-file results by role (never by tid across files: each file may be a
-  /// separate run of the scenario with other pids).
-  static func combine(input: String, _ files: [FileAnalysis]) -> RunAnalysis {
-    let all = files.flatMap { f in f.threads.map { (f.file, $0) } }
-    var verdict = all.map(\.1.verdict).max() ?? .notInFault
-    var reasons: [String] = []
-    for (file, t) in all where t.verdict == verdict && verdict != .notInFault {
-      reasons.append("\(t.comm) (tid \(t.tid)) \(t.verdict.rawValue) in \(file)")
-    }
-    let waiters = files.flatMap { f in f.blockedTasks.filter(\.waitsForWorkers).map { (f.file, $0) } }
-    if all.allSatisfy({ $0.1.verdict == .notInFault }), let (file, w) = waiters.first {
-      verdict = .inconclusive
-      reasons.append(
-        "task \(w.tid) (\(w.comm)) is blocked waiting for its io workers in \(file), but no worker is in the capture")
-    }
-    if reasons.isEmpty {
-      reasons.append(
-        all.isEmpty ? "no io worker and no thread in the fault path" : "no thread in the fault path is spinning")
-    }
-    return RunAnalysis(input: input, files: files, verdict: verdict, reasons: reasons)
+      file: file, format: "-", lines: 0, captureStartNs: nil, captureEndNs: nil, threads: [], blockedTasks: [],
+      notes: [], captureHints: [], lostEvents: 0, diagnostics: [], skipped: why)
   }
 }

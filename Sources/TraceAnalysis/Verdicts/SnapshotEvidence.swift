@@ -1,4 +1,3 @@
-import Foundation
 import TraceParse
 
 /// Verdicts from sampled call chains, stack snapshots and /proc/PID/stat counters, which show
@@ -11,7 +10,7 @@ extension FaultLoopDetector {
     var cpuShare: Double?
     var periodShare: Double?
     if tracker.timedSamples, let a = tracker.firstSample, let b = tracker.lastSample, b > a {
-      periodShare = min(1, Double(t.samplePeriodSum) / Double(b - a))
+      periodShare = min(1, Double(t.samplePeriodSum) / (Double(b) - Double(a)))
       cpuShare = periodShare
     }
     // A clock event recorded system-wide (`-a`, CPU column present) samples every CPU at the same
@@ -23,55 +22,42 @@ extension FaultLoopDetector {
       sampleShare = min(1, Double(t.samples) / perCPU)
       cpuShare = sampleShare
     }
-    v.cpuShare = cpuShare
+    v.cpuSharePercent = cpuShare.map { $0 * 100 }
     if v.loopStack.isEmpty { v.loopStack = t.sampleStack.map { symbols.name($0) } }
     v.evidence.append(
-      String(
-        format:
-          "%d of %d samples of this thread are in the fault path (%.0f%%), %d of them inside the retry function; lines %d–%d",
-        t.faultSamples, t.samples, share * 100, t.retrySamples, t.firstFaultSampleLine, t.lastFaultSampleLine))
+      .faultSamples(
+        inFaultPath: t.faultSamples, total: t.samples, inRetryFunction: t.retrySamples,
+        lines: LineRange(t.firstFaultSampleLine, t.lastFaultSampleLine)))
     if let a = t.firstFaultSample, let b = t.lastFaultSample, b > a {
-      v.evidence.append(
-        String(
-          format: "%.0f fault-path samples/s over %@", Double(t.faultSamples) / (Double(b - a) / 1e9),
-          Format.duration(b - a)))
+      v.evidence.append(.faultSampleRate(samples: t.faultSamples, spanNs: b.subtractingSaturated(a)))
     }
     if let c = sampleShare {
       v.evidence.append(
-        String(
-          format:
-            "on-CPU %.0f%% of one CPU: %d of the %d samples taken on %d CPU%@ (clock event, every CPU sampled alike)",
-          c * 100, t.samples, tracker.totalSamples, tracker.samplesPerCPU.count,
-          tracker.samplesPerCPU.count == 1 ? "" : "s"))
+        .cpuShareFromSampleCounts(
+          cpuSharePercent: c * 100, samples: t.samples, allSamples: tracker.totalSamples,
+          cpus: tracker.samplesPerCPU.count))
     }
-    if let c = periodShare {
-      v.evidence.append(String(format: "sum of its sample periods = %.0f%% of the capture window", c * 100))
-    }
+    if let c = periodShare { v.evidence.append(.cpuShareFromPeriods(cpuSharePercent: c * 100)) }
     guard v.episodes.isEmpty else { return }  // a trace of the same thread decides; samples only add
     if t.faultSamples < thresholds.minFaultSamples {
       v.verdict = .inconclusive
-      v.caveats.append(
-        "only \(t.faultSamples) fault-path sample\(t.faultSamples == 1 ? "" : "s") (\(thresholds.minFaultSamples) needed)"
-      )
-    } else if share < thresholds.minFaultSampleShare || t.retrySamples == 0 {
+      v.caveats.append(.tooFewFaultSamples(samples: t.faultSamples, needed: thresholds.minFaultSamples))
+    } else if share < thresholds.minFaultSampleShare {
       v.verdict = .inconclusive
       v.caveats.append(
-        String(
-          format: "in the fault path in %.0f%% of its samples, below the %.0f%% that shows a loop", share * 100,
-          thresholds.minFaultSampleShare * 100))
+        .lowFaultSampleShare(faultSharePercent: share * 100, neededPercent: thresholds.minFaultSampleShare * 100))
+    } else if t.retrySamples == 0 {
+      v.verdict = .inconclusive
+      v.caveats.append(.noSampleInRetryFunction)
     } else if let c = cpuShare, c < thresholds.minBusyShare {
       v.verdict = .inconclusive
-      v.caveats.append(
-        String(format: "on-CPU only %.0f%% of the time: not a tight loop, but sampling cannot show sleeps", c * 100))
+      v.caveats.append(.notBusy(cpuSharePercent: c * 100))
     } else if cpuShare != nil {
       v.verdict = .spinning
-      v.caveats.append(
-        "sampled evidence: the thread burns a CPU inside the fault path; a function_graph trace would count the retries"
-      )
+      v.caveats.append(.sampledEvidence)
     } else {
       v.verdict = .inconclusive
-      v.caveats.append(
-        "needs corroboration: sampled in the fault path, but the sample periods do not give its CPU share")
+      v.caveats.append(.noCPUShareFromSamples)
     }
   }
 
@@ -79,45 +65,38 @@ extension FaultLoopDetector {
     let symbols = tracker.symbols
     let faultShots = t.snapshots.filter(\.inFault)
     if v.loopStack.isEmpty, let s = faultShots.first { v.loopStack = s.frames.reversed().map { symbols.name($0) } }
-    for s in faultShots.prefix(3) {
-      v.evidence.append(
-        "\(Self.describe(s.source)) at line \(s.line): \(s.state.map { "state \($0.letter), " } ?? "")in \(s.frames.prefix(4).map { symbols.name($0) }.joined(separator: " ← "))"
-      )
-    }
+    for s in faultShots.prefix(3) { v.evidence.append(.sighting(sighting: sighting(s, frames: 4))) }
     var busy: Double?
     let timed = t.cpuTimes.filter { $0.timestamp != nil }
     if let a = timed.first, let b = timed.last, b.timestamp! > a.timestamp! {
-      let seconds = Double(b.timestamp! - a.timestamp!) / 1e9
-      let share = Double(b.ticks - a.ticks) / 100 / seconds
+      let span = b.timestamp!.subtractingSaturated(a.timestamp!)
+      let share = (Double(b.ticks) - Double(a.ticks)) / 100 / (Double(span) / 1e9)
       busy = share
-      let states = Set(t.cpuTimes.map { $0.state.letter }).sorted().joined(separator: "/")
+      var states: [TaskState] = []
+      for c in t.cpuTimes where !states.contains(c.state) { states.append(c.state) }
       v.evidence.append(
-        String(
-          format: "/proc stat: utime+stime %lld → %lld ticks over %.2f s = %.0f%% of a CPU, state %@ (lines %d–%d)",
-          a.ticks, b.ticks, seconds, share * 100, states, a.line, b.line))
-      if v.cpuShare == nil { v.cpuShare = share }
+        .procStat(
+          fromTicks: a.ticks, toTicks: b.ticks, spanNs: span, cpuSharePercent: share * 100,
+          states: states.sorted { $0.rawValue < $1.rawValue }, lines: LineRange(a.line, b.line)))
+      if v.cpuSharePercent == nil { v.cpuSharePercent = share * 100 }
     }
     guard v.episodes.isEmpty, t.faultSamples == 0 else { return }
     if faultShots.contains(where: { $0.source == .lockup }) {
       v.verdict = .spinning
-      v.caveats.append("a soft-lockup/RCU-stall report caught it running in the fault path")
+      v.caveats.append(.lockupReport)
       return
     }
     let pasted = faultShots.filter { $0.source == .perfReport }
     if !pasted.isEmpty {
-      let claims = tracker.reportedFacts[t.tid] ?? []
-      for c in claims where c.hasPrefix("cpu-usage=") {
-        v.evidence.append(
-          "the report states CPU usage \(c.dropFirst(10)) (the reporter's statement, not a measurement)")
+      let claims = tracker.claims[t.tid] ?? []
+      for c in claims {
+        switch c {
+        case .cpuUsage(let percent): v.evidence.append(.claimedCPUUsage(percent: percent))
+        }
       }
-      v.caveats.append(
-        "evidence available: \(pasted.count == 1 ? "one sampled stack" : "\(pasted.count) sampled stacks") pasted from perf report"
-          + (claims.isEmpty ? "" : " plus the CPU use stated in the text")
-          + "; weaker than a trace or a series of samples, which would show the loop repeating")
+      v.caveats.append(.pastedStacks(count: pasted.count, withClaimedCPUUsage: !claims.isEmpty))
     }
-    if PseudoTid.isPseudo(t.tid) {
-      v.caveats.append("the text names no tid for this thread: tid \(t.tid) is a placeholder")
-    }
+    if PseudoTid.isPseudo(t.tid) { v.caveats.append(.placeholderTid(tid: t.tid)) }
     let running = faultShots.filter {
       $0.source == .runningBacktrace || $0.source == .perfReport || $0.state == .running
     }
@@ -125,41 +104,22 @@ extension FaultLoopDetector {
     if let busy, busy >= thresholds.minBusyShare, faultShots.count >= 2, sleeping.isEmpty {
       // Burns a CPU, and whenever its stack could be read it was in the fault path.
       v.verdict = .spinning
-      v.caveats.append(
-        "/proc evidence: it burns a CPU and \(faultShots.count) of its \(t.snapshots.count) stack samples are in the fault path; a function_graph trace would count the retries"
-      )
+      v.caveats.append(.procEvidence(inFaultPath: faultShots.count, snapshots: t.snapshots.count))
     } else if busy == nil, running.count >= 3, sleeping.isEmpty {
       // Caught on-CPU in the fault path again and again, never asleep in it.
       v.verdict = .spinning
-      v.caveats.append(
-        "snapshot evidence: caught on-CPU in the fault path in \(running.count) snapshots and never asleep there; a function_graph trace would count the retries"
-      )
+      v.caveats.append(.snapshotEvidence(onCPUInFaultPath: running.count))
     } else if let busy, busy >= thresholds.minBusyShare {
       v.verdict = .inconclusive
-      v.caveats.append(
-        "needs corroboration: it burns a CPU, but a running task's /proc stack is empty, so its place in the fault path is not shown"
-      )
+      v.caveats.append(.burnsCPUStackNotShown)
     } else if !running.isEmpty {
       v.verdict = .inconclusive
-      v.caveats.append(
-        "needs corroboration: \(running.count) snapshot\(running.count == 1 ? "" : "s") caught it on-CPU in the fault path; one instant does not show a loop"
-      )
+      v.caveats.append(.caughtOnCPU(snapshots: running.count))
     } else if !sleeping.isEmpty && (busy ?? 0) < 0.2 {
       v.verdict = .sleeping
-      v.evidence.append("blocked in the fault path in \(sleeping.count) of \(t.snapshots.count) snapshots")
+      v.evidence.append(.blockedInFaultSnapshots(count: sleeping.count, snapshots: t.snapshots.count))
     } else if let busy, busy < 0.2, v.isWorker, faultShots.isEmpty {
       v.verdict = .notInFault
-    }
-  }
-
-  static func describe(_ source: SnapshotSource) -> String {
-    switch source {
-    case .procStack: "/proc stack"
-    case .hungTask: "hung-task report"
-    case .runningBacktrace: "NMI backtrace (sysrq l)"
-    case .taskDump: "sysrq task dump"
-    case .lockup: "lockup report"
-    case .perfReport: "pasted perf stack"
     }
   }
 }

@@ -33,24 +33,38 @@ public struct Episode: Sendable, Codable, Equatable {
   public var firstLine: Int
   public var lastLine: Int
   /// Start and end in ns (nil when the input has no timestamps).
-  public var start: Int64?
-  public var end: Int64?
+  public var startNs: Int64?
+  public var endNs: Int64?
   /// Fault calls (retries) in the phase.
   public var faultCalls: Int
-  /// Human-readable facts, one per entry.
-  public var facts: [String]
+  /// What was measured in the phase.
+  public var facts: [PhaseFact]
   /// True when the phase lasts until the end of the capture.
   public var untilEndOfCapture: Bool
-  /// SPINNING phases: the on-CPU share over the phase (from sched_switch), when known.
-  public var cpuShare: Double? = nil
+  /// SPINNING phases: the on-CPU share over the phase in percent (from sched_switch), when known.
+  public var cpuSharePercent: Double? = nil
   /// SPINNING phases: whether schedule() was seen returning without a switch-out.
   public var scheduleReturnedAtOnce: Bool? = nil
+  /// SPINNING phases: when each retry began (ns) and its line, in order, for pictures of the loop
+  /// (at most ``Episode/retryMarkLimit`` are kept; `faultCalls` counts them all).
+  public var retries: [RetryMark] = []
 
-  /// Seconds between start and end, when known.
-  public var seconds: Double? {
-    guard let s = start, let e = end else { return nil }
-    return max(0, (Double(e) - Double(s)) / 1e9)
+  /// Retry marks kept per phase.
+  public static let retryMarkLimit = 4096
+
+  /// Nanoseconds between start and end, when known.
+  public var durationNs: Int64? {
+    guard let s = startNs, let e = endNs else { return nil }
+    return max(0, e.subtractingSaturated(s))
   }
+}
+
+/// One fault retry of a SPINNING phase.
+public struct RetryMark: Sendable, Codable, Equatable {
+  /// Line of its entry.
+  public var line: Int
+  /// Its start (ns), when the input has timestamps.
+  public var startNs: Int64?
 }
 
 /// The analysis of one thread.
@@ -65,27 +79,40 @@ public struct ThreadVerdict: Sendable, Codable, Equatable {
   public var ownerTid: Int32?
   /// True for io-wq workers.
   public var isWorker: Bool
-  /// The worst state over all episodes; decides the exit code.
+  /// The thread's verdict (a loop or an undecidable phase anywhere, else the last phase); decides the exit code.
   public var verdict: Verdict
   /// Phases in order (e.g. SLEEPING → SPINNING).
   public var episodes: [Episode]
-  /// Evidence lines that support the verdict.
-  public var evidence: [String]
+  /// Evidence that supports the verdict.
+  public var evidence: [ThreadEvidence]
   /// Why the verdict is INCONCLUSIVE or weaker than it could be.
-  public var caveats: [String]
+  public var caveats: [Caveat]
   /// The stack of the loop, root first (as far as the capture shows it).
   public var loopStack: [String]
-  /// Retries per second during the worst episode, when timestamps allow.
+  /// Retries per second during the deciding SPINNING phase, when timestamps allow.
   public var retriesPerSecond: Double?
-  /// On-CPU share during the worst episode (0...1), when sched_switch or /proc/stat shows it.
-  public var cpuShare: Double?
+  /// On-CPU share in percent during the deciding phase, when sched_switch, samples or /proc/stat show it.
+  public var cpuSharePercent: Double?
   /// True when schedule() was seen returning inside the loop without the thread switching out.
   public var scheduleReturnedAtOnce: Bool?
 
-  /// The episode sequence as `SLEEPING → SPINNING`.
-  public var sequence: String {
-    episodes.isEmpty ? verdict.rawValue : episodes.map(\.verdict.rawValue).joined(separator: " → ")
-  }
+  /// True while the verdict is INCONCLUSIVE only for want of a corroborating capture.
+  public var awaitsCorroboration: Bool { caveats.contains(where: \.awaitsCorroboration) }
+
+  /// The phase verdicts in order (the thread verdict alone when there are no phases).
+  public var sequence: [Verdict] { episodes.isEmpty ? [verdict] : episodes.map(\.verdict) }
+}
+
+/// Evidence that a task is blocked.
+public enum BlockedEvidence: Sendable, Codable, Equatable {
+  /// sched_switch put it out in D at `line` and it never ran again up to the end of the capture.
+  case switchedOutInD(line: Int, timestampNs: Int64?, blockedForNs: Int64?)
+  /// A stack of it blocked (a hung-task report, a /proc stack, a sysrq dump).
+  case sighting(sighting: StackSighting)
+  /// More sightings showing the same, not listed.
+  case moreSightings(count: Int)
+  /// The text names no pid for this task: `tid` is a placeholder.
+  case placeholderTid(tid: Int32)
 }
 
 /// A task blocked in D (uninterruptible), e.g. the exiting task in io_wq_put_and_exit.
@@ -97,10 +124,10 @@ public struct BlockedTask: Sendable, Codable, Equatable {
   /// Where it is blocked (frames, innermost first) when a stack shows it.
   public var stack: [String]
   /// When it went into D (ns) and at which line, when known.
-  public var since: Int64?
+  public var sinceNs: Int64?
   public var line: Int
   /// How long it stayed in D up to the end of the capture, in ns, when known.
-  public var blockedFor: Int64?
+  public var blockedForNs: Int64?
   /// True when it was still in D at the end of the capture.
   public var untilEndOfCapture: Bool
   /// True when a hung-task report names it.
@@ -109,6 +136,6 @@ public struct BlockedTask: Sendable, Codable, Equatable {
   public var waitsForWorkers: Bool
   /// Worker tids whose name says this task owns them (`iou-wrk-<tid>`).
   public var workers: [Int32]
-  /// Human-readable evidence.
-  public var evidence: [String]
+  /// What shows it blocked.
+  public var evidence: [BlockedEvidence]
 }

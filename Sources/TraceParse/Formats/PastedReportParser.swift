@@ -11,9 +11,9 @@
 /// - whole lines that are kernel log reports (hung task, sysrq, lockups) or `perf script` records
 ///   go to ``KernelLogParser`` / ``PerfScriptParser``.
 ///
-/// The prose's statement of CPU use (`CPU usage 100%`, `100% CPU`) is passed on as an
-/// ``TraceRecord/event(_:name:)`` named `report:cpu-usage=N%` of each perf-report task, so that the
-/// analysis can cite it as what it is: a claim of the reporter, not a measurement.
+/// The prose's statement of CPU use (`CPU usage 100%`, `100% CPU`) is passed on as a
+/// ``TraceRecord/claim(_:_:)`` of each perf-report task, so that the analysis can cite it as what it
+/// is: a claim of the reporter, not a measurement.
 /// Tasks the text names no pid for get ``PseudoTid`` ids, one per stack.
 public struct PastedReportParser: LineParser {
   private let symbols: SymbolTable
@@ -91,7 +91,7 @@ public struct PastedReportParser: LineParser {
     if let cpu = statedCPU {
       for r in records {
         if case .stackSnapshot(let c, .perfReport, _, _) = r {
-          sink.receive(.event(c, name: symbols.intern("report:cpu-usage=\(cpu)%")))
+          sink.receive(.claim(c, .cpuUsage(percent: cpu)))
         }
       }
     }

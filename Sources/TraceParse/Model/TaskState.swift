@@ -1,20 +1,20 @@
 /// A task's scheduler state as printed by `sched_switch` (`prev_state=`), `/proc/PID/stat`
 /// or a hung-task report.
-public enum TaskState: UInt8, Sendable, Codable {
+public enum TaskState: String, Sendable, Codable {
   /// Running or runnable (`R`, `R+`): preempted, still wants the CPU.
-  case running
+  case running = "R"
   /// Interruptible sleep (`S`).
-  case sleeping
+  case sleeping = "S"
   /// Uninterruptible sleep (`D`, `D|K`, `D|W`...).
-  case uninterruptible
+  case uninterruptible = "D"
   /// Idle kernel thread (`I`).
-  case idle
+  case idle = "I"
   /// Stopped or traced (`T`, `t`).
-  case stopped
+  case stopped = "T"
   /// Exiting or dead (`X`, `Z`).
-  case dead
+  case dead = "X"
   /// Anything else (`P`, `W`, `N`, ...).
-  case other
+  case other = "?"
 
   /// True for the states in which a task is off-CPU waiting for an event (S, D, I, T).
   public var isBlocked: Bool {
@@ -24,18 +24,8 @@ public enum TaskState: UInt8, Sendable, Codable {
     }
   }
 
-  /// The usual one-letter code.
-  public var letter: String {
-    switch self {
-    case .running: "R"
-    case .sleeping: "S"
-    case .uninterruptible: "D"
-    case .idle: "I"
-    case .stopped: "T"
-    case .dead: "X"
-    case .other: "?"
-    }
-  }
+  /// The usual one-letter code (the raw value).
+  public var letter: String { rawValue }
 
   /// Decodes the kernel's state text (`R`, `R+`, `S`, `D|K`, `X`, ...) from its first letter.
   public init(code: ByteSpan) {

@@ -63,19 +63,19 @@ public struct StackFrames: Sendable {
 }
 
 /// What kind of document a stack snapshot came from, which decides how much it proves.
-public enum SnapshotSource: UInt8, Sendable, Codable {
+public enum SnapshotSource: String, Sendable, Codable {
   /// `/proc/PID/stack` (kernel stack of a task that is not running).
-  case procStack
+  case procStack = "proc-stack"
   /// A hung-task report (`INFO: task ... blocked for more than N seconds`).
-  case hungTask
+  case hungTask = "hung-task"
   /// A sysrq `l` NMI backtrace of a CPU (the task was running).
-  case runningBacktrace
+  case runningBacktrace = "running-backtrace"
   /// A sysrq `w`/`t` dump of a task.
-  case taskDump
+  case taskDump = "task-dump"
   /// A soft-lockup or RCU stall report (the task was running for a long time).
-  case lockup
+  case lockup = "lockup"
   /// A perf report/top excerpt pasted as frame lines (one sample).
-  case perfReport
+  case perfReport = "perf-report"
 }
 
 /// One unit of trace information, in file order.
@@ -105,6 +105,14 @@ public enum TraceRecord: Sendable {
   case cpuTimeSample(RecordContext, state: TaskState, userTicks: Int64, systemTicks: Int64)
   /// Events were lost on `cpu` (count when known). Anything spanning this point is uncertain.
   case lost(RecordContext, count: Int64?)
+  /// Something a pasted report states about the task of `ctx` (a claim, not a measurement).
+  case claim(RecordContext, ReportedClaim)
+}
+
+/// A statement a bug report or mail makes about a task, kept apart from measured evidence.
+public enum ReportedClaim: Sendable, Codable, Equatable {
+  /// "100% CPU": the CPU use the reporter states, in percent.
+  case cpuUsage(percent: Int64)
 }
 
 extension TraceRecord {
@@ -114,7 +122,7 @@ extension TraceRecord {
     case .functionEntry(let c, _), .functionExit(let c, _, _), .functionLeaf(let c, _, _),
       .schedSwitch(let c, _), .schedWakeup(let c, _, _), .processExit(let c, _, _), .event(let c, _),
       .graphTaskChange(let c, _, _, _), .sample(let c, _, _, _), .stackSnapshot(let c, _, _, _),
-      .cpuTimeSample(let c, _, _, _), .lost(let c, _):
+      .cpuTimeSample(let c, _, _, _), .lost(let c, _), .claim(let c, _):
       return c
     }
   }

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import TraceAnalysis
 import TraceCapture
+import TraceReport
 
 #if canImport(Glibc)
   import Glibc

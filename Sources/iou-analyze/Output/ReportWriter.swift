@@ -37,7 +37,7 @@ struct ReportWriter {
   static func render(_ runs: [RunAnalysis], _ format: ReportFormat, colour: Bool) throws -> String {
     switch format {
     case .text: return runs.map { TextReport(colour: colour).render($0) }.joined(separator: "\n")
-    case .json: return try JSONReport.render(runs.count == 1 ? AnyEncodable(runs[0]) : AnyEncodable(runs))
+    case .json: return try JSONReport.render(runs)
     case .markdown: return runs.map(MarkdownReport.render).joined(separator: "\n")
     case .junit: return JUnitReport.render(runs)
     case .html: return HTMLReport.render(runs)
@@ -55,11 +55,4 @@ struct ReportWriter {
     case .chrome: return try ChromeTraceReport.render([c.before, c.after])
     }
   }
-}
-
-/// Wraps one value or an array for the encoder.
-struct AnyEncodable: Encodable {
-  let encodeTo: (Encoder) throws -> Void
-  init<T: Encodable>(_ value: T) { encodeTo = value.encode }
-  func encode(to encoder: Encoder) throws { try encodeTo(encoder) }
 }

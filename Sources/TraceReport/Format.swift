@@ -1,6 +1,6 @@
 import Foundation
 
-/// Number formatting shared by evidence texts.
+/// Number formatting shared by the reports.
 public enum Format {
   /// `315.5 ms`, `92 µs`, `2.01 s`.
   public static func duration(_ ns: Int64) -> String {

@@ -1,0 +1,77 @@
+import TraceParse
+
+/// Closing the phases still open when the input ends: a call in progress, a retry run, a sleep.
+extension ThreadTracker {
+  /// Ends every thread's open phase at the end of the capture. Idempotent: the first call closes
+  /// the phases, later calls change nothing, so the same tracker always gives the same analysis.
+  public func finish() {
+    guard !finished else { return }
+    finished = true
+    for t in threads.values { closePhases(t) }
+  }
+
+  private func closePhases(_ t: TrackedThread) {
+    if let call = t.openCall {
+      let blockedNow = t.switchedOutState?.isBlocked ?? false
+      if blockedNow || slept(call).slept {
+        flushRun(t, atEnd: false)
+        var s = t.sleep ?? SleepPhase(firstStart: call.start, firstLine: call.line)
+        s.count += 1
+        s.blockedTime = s.blockedTime.addingSaturated(call.blockedTime).addingSaturated(
+          max(0, (lastTimestamp ?? 0).subtractingSaturated(t.switchedOutAt ?? lastTimestamp ?? 0)))
+        s.wakeups += call.wakeups
+        t.sleep = s
+        t.openCall = nil
+        flushSleep(t, untilEnd: true)
+        return
+      }
+      // A thread that sleeps on every retry (a fix waking it periodically) is in a new call,
+      // not yet asleep, when the window ends: its sleeping phase goes on.
+      if t.run == nil, t.sleep != nil {
+        t.openCall = nil
+        flushSleep(t, untilEnd: false)
+        t.episodes[t.episodes.count - 1].untilEndOfCapture = true
+        t.episodes[t.episodes.count - 1].lastLine = lastLine
+        t.episodes[t.episodes.count - 1].endNs = lastTimestamp
+        t.episodes[t.episodes.count - 1].facts.append(.inNewCallAtEnd(line: call.line))
+        return
+      }
+      // In a retry call, on CPU, at the end: it counts as one more retry in progress.
+      endCall(t, call, end: lastTimestamp, line: lastLine)
+    }
+    flushSleep(t, untilEnd: false)
+    if let r = t.run {
+      t.run = nil
+      let recent =
+        (r.lastEnd.flatMap { end in lastTimestamp.map { $0.subtractingSaturated(end) <= thresholds.maxRetryGap } })
+        ?? true
+      if r.count >= thresholds.minRetries {
+        t.episodes.append(spinEpisode(t, r, untilEnd: recent && !t.exited))
+      } else if t.exited || !recent {
+        t.pendingShortRetries += r.count
+      } else {
+        t.episodes.append(
+          Episode(
+            verdict: .inconclusive, firstLine: r.firstLine, lastLine: lastLine, startNs: r.firstStart,
+            endNs: lastTimestamp, faultCalls: r.count,
+            facts: [.tooFewRetriesAtEnd(retries: r.count, needed: thresholds.minRetries)], untilEndOfCapture: true))
+        return
+      }
+    }
+    // Left the fault path: the last phase ended, the thread went on or exited.
+    if t.totalCalls > 0, t.episodes.last?.untilEndOfCapture != true {
+      var facts: [PhaseFact] = [
+        t.pendingShortRetries > 0
+          ? .returnedAfterQuickRetries(retries: t.pendingShortRetries) : .lastCallReturned(line: t.lastCallLine)
+      ]
+      facts.append(t.exited ? .exited(line: t.exitLine, timestampNs: t.exitTimestamp) : .noFurtherFaultCall)
+      t.episodes.append(
+        Episode(
+          verdict: .resolved, firstLine: t.lastCallLine, lastLine: t.exited ? t.exitLine : t.lastCallLine,
+          startNs: t.lastCallEnd, endNs: t.exited ? t.exitTimestamp : t.lastCallEnd, faultCalls: t.pendingShortRetries,
+          facts: facts, untilEndOfCapture: false))
+      t.pendingShortRetries = 0
+    }
+  }
+
+}

@@ -1,0 +1,147 @@
+import TraceParse
+
+/// First and last line of a file that show something.
+public struct LineRange: Sendable, Codable, Equatable {
+  /// First line (1-based).
+  public var first: Int
+  /// Last line.
+  public var last: Int
+
+  /// The range `first...last`.
+  public init(_ first: Int, _ last: Int) {
+    self.first = first
+    self.last = last
+  }
+}
+
+/// One measured fact about a phase of a thread in the fault path. Values only: the wording is
+/// TraceReport's.
+public enum PhaseFact: Sendable, Codable, Equatable {
+  /// SPINNING: retries in a row, none of which slept.
+  case backToBackRetries(count: Int)
+  /// SPINNING: retries over the span from the first entry to the last return.
+  case retryRate(retries: Int, spanNs: Int64)
+  /// SPINNING: on-CPU share over the phase, from sched_switch.
+  case onCPU(cpuSharePercent: Double)
+  /// schedule() calls inside the phase, and how many returned without a switch-out.
+  case scheduleReturnedAtOnce(returnedAtOnce: Int, calls: Int)
+  /// SPINNING: never switched out in S/D (sched_switch shows only that).
+  case neverBlocked
+  /// SPINNING: switched out only while runnable (state R).
+  case onlyPreempted(preemptions: Int)
+  /// SLEEPING: still blocked in the fault path at the end of the capture.
+  case stillBlockedAtEnd
+  /// SLEEPING: fault calls that slept and returned.
+  case sleptThenReturned(calls: Int)
+  /// SLEEPING: time off-CPU in S/D during the phase.
+  case blockedOffCPU(durationNs: Int64)
+  /// SLEEPING: calls over the span of the phase (a periodic wake-up and retry).
+  case wokeAndRetried(calls: Int, spanNs: Int64)
+  /// sched_wakeup events of the thread while in the fault path.
+  case wakeups(count: Int)
+  /// SLEEPING: retries that returned at once between sleeps (too few for a loop).
+  case quickRetriesBetweenSleeps(count: Int)
+  /// SLEEPING: some sleeps inferred from schedule() durations (no sched_switch in the capture).
+  case sleepInferredFromDurations(calls: Int)
+  /// SLEEPING: in a new fault call (from `line`) when the capture ended, after sleeping in every earlier one.
+  case inNewCallAtEnd(line: Int)
+  /// INCONCLUSIVE: too few back-to-back retries before the capture ended.
+  case tooFewRetriesAtEnd(retries: Int, needed: Int)
+  /// RESOLVED: the fault returned after quick retries that make no loop.
+  case returnedAfterQuickRetries(retries: Int)
+  /// RESOLVED: the last fault call returned at `line`.
+  case lastCallReturned(line: Int)
+  /// RESOLVED: the thread exited.
+  case exited(line: Int, timestampNs: Int64?)
+  /// RESOLVED: no fault call after the last one up to the end of the capture.
+  case noFurtherFaultCall
+}
+
+/// One place a stack of the thread was seen (a snapshot, a dump, a pasted sample).
+public struct StackSighting: Sendable, Codable, Equatable {
+  /// The document it came from.
+  public var source: SnapshotSource
+  /// Its line.
+  public var line: Int
+  /// The task's state, when printed.
+  public var state: TaskState?
+  /// Innermost frames first (at most a few).
+  public var frames: [String]
+}
+
+/// One piece of evidence for a thread's verdict.
+public enum ThreadEvidence: Sendable, Codable, Equatable {
+  /// The phase that decides (the worst), with its lines and times; its facts follow as `phaseFact`.
+  case phase(verdict: Verdict, lines: LineRange, startNs: Int64?, endNs: Int64?)
+  /// A fact of the deciding phase.
+  case phaseFact(fact: PhaseFact)
+  /// Sampled input: samples of this thread in the fault path and in the retry function.
+  case faultSamples(inFaultPath: Int, total: Int, inRetryFunction: Int, lines: LineRange)
+  /// Sampled input: fault-path samples over the time between the first and the last.
+  case faultSampleRate(samples: Int, spanNs: Int64)
+  /// Sampled input: CPU share from counting samples (every CPU sampled alike by a system-wide clock).
+  case cpuShareFromSampleCounts(cpuSharePercent: Double, samples: Int, allSamples: Int, cpus: Int)
+  /// Sampled input: CPU share from the sum of the sample periods over the capture window.
+  case cpuShareFromPeriods(cpuSharePercent: Double)
+  /// A stack of the thread in the fault path.
+  case sighting(sighting: StackSighting)
+  /// /proc stat counters: CPU ticks between the first and the last sample.
+  case procStat(
+    fromTicks: Int64, toTicks: Int64, spanNs: Int64, cpuSharePercent: Double, states: [TaskState],
+    lines: LineRange)
+  /// A pasted report states the task's CPU use (the reporter's claim, not a measurement).
+  case claimedCPUUsage(percent: Int64)
+  /// Snapshots that show it blocked in the fault path.
+  case blockedInFaultSnapshots(count: Int, snapshots: Int)
+  /// The task that owns this worker is blocked in D waiting for its workers to exit.
+  case ownerWaitsForWorkers(tid: Int32, comm: String, frame: String)
+  /// Nothing in the capture places it in the fault path.
+  case noFaultPath
+}
+
+/// Why a verdict is INCONCLUSIVE or weaker than it could be.
+public enum Caveat: Sendable, Codable, Equatable {
+  /// Lines without a task column on `cpu` before any context-switch banner.
+  case noTaskColumn(cpu: Int32)
+  /// The graph starts at the fault function (set_graph_function): its callers are not in the capture.
+  case callersHidden(function: String)
+  /// Events were lost inside this thread's fault window.
+  case lostEvents(line: Int, cpu: Int32, events: Int)
+  /// Sampled input: too few fault-path samples for a verdict.
+  case tooFewFaultSamples(samples: Int, needed: Int)
+  /// Sampled input: in the fault path in too small a share of its samples.
+  case lowFaultSampleShare(faultSharePercent: Double, neededPercent: Double)
+  /// Sampled input: no sample inside the retry function itself.
+  case noSampleInRetryFunction
+  /// Sampled input: on-CPU too little for a tight loop (sampling cannot show the sleeps).
+  case notBusy(cpuSharePercent: Double)
+  /// Sampled evidence decided: the thread burns a CPU inside the fault path.
+  case sampledEvidence
+  /// Needs corroboration: the samples do not give the thread's CPU share.
+  case noCPUShareFromSamples
+  /// Corroborated: weaker than a trace (no sequence of retries recorded).
+  case weakerThanTrace
+  /// A soft-lockup or RCU-stall report caught it running in the fault path.
+  case lockupReport
+  /// Only stacks pasted from perf report (and maybe a stated CPU use) show it.
+  case pastedStacks(count: Int, withClaimedCPUUsage: Bool)
+  /// The text names no tid for this thread: `tid` is a placeholder.
+  case placeholderTid(tid: Int32)
+  /// /proc evidence decided: it burns a CPU and every readable stack sample is in the fault path.
+  case procEvidence(inFaultPath: Int, snapshots: Int)
+  /// Snapshot evidence decided: caught on-CPU in the fault path repeatedly, never asleep there.
+  case snapshotEvidence(onCPUInFaultPath: Int)
+  /// Needs corroboration: it burns a CPU, but a running task's /proc stack is empty.
+  case burnsCPUStackNotShown
+  /// Needs corroboration: caught on-CPU in the fault path in too few snapshots.
+  case caughtOnCPU(snapshots: Int)
+
+  /// True for the reasons that leave a verdict INCONCLUSIVE unless another capture of the run
+  /// corroborates it (a task blocked waiting for this worker).
+  public var awaitsCorroboration: Bool {
+    switch self {
+    case .noCPUShareFromSamples, .burnsCPUStackNotShown, .caughtOnCPU: true
+    default: false
+    }
+  }
+}
