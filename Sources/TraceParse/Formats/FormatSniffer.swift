@@ -140,5 +140,20 @@ public struct FormatSniffer {
     let t = message.trimmed()
     return t.matches("INFO: task ") || t.matches("Call Trace:") || t.matches("<TASK>") || t.matches("task:")
       || t.matches("NMI backtrace") || t.matches("sysrq:") || t.matches("watchdog: BUG: soft lockup")
+      || looksLikeSymbolizedFrame(t) || KernelLogParser.lockHolder(t) != nil
+  }
+
+  /// A frame as a symbolizer prints it, in reports without timestamps (syzbot's mails):
+  /// `io_wq_put_and_exit+0x344/0x720 io_uring/io-wq.c:1277` or `io_wq_exit_workers io_uring/io-wq.c:1249 [inline]`.
+  static func looksLikeSymbolizedFrame(_ t: ByteSpan) -> Bool {
+    if StackFrameText.inlinedFrame(t) != nil { return true }
+    guard let fn = StackFrameText.nextToken(t, from: 0), StackFrameText.kernelFrame(t.slice(fn.start, fn.end)) != nil,
+      let src = StackFrameText.nextToken(t, from: fn.end), src.end == t.count
+    else { return false }
+    let file = t.slice(src.start, src.end)
+    guard let colon = file.lastIndex(of: UInt8(ascii: ":")), file.suffix(from: colon + 1).asUnsigned() != nil else {
+      return false
+    }
+    return file.slice(0, colon).firstIndex(of: UInt8(ascii: ".")) != nil
   }
 }

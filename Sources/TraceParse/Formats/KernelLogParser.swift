@@ -14,6 +14,12 @@
 /// - soft lockups (`watchdog: BUG: soft lockup - CPU#1 stuck for 22s! [comm:pid]`) and RCU stalls
 ///   (`rcu: INFO: … stall …`) → `.lockup`, state R.
 ///
+/// Symbolized reports (syzbot's mails, `decode_stacktrace.sh`) add ` file.c:123` after each frame
+/// and print inlined calls as frames of their own (`io_wq_exit_workers io_uring/io-wq.c:1362 [inline]`):
+/// those are frames too, in place. lockdep's `N locks held by COMM/PID:` lines (after a hung-task
+/// report) become ``TraceRecord/event(_:name:)`` records named ``heldLocksEvent`` for that task.
+/// A `[   T38]` caller id after the timestamp is skipped.
+///
 /// `? fn+0x…` frames are unreliable guesses of the unwinder: skipped (and counted). Frames in
 /// `<IRQ>`/`<NMI>`/`<SOFTIRQ>` sections belong to the interrupt, not the task: skipped too.
 /// Other kernel messages are recognised and ignored.
@@ -61,6 +67,16 @@ public struct KernelLogParser: LineParser {
       if let v = inner.parseDecimal(from: 0, scaleDigits: 9), v.end == inner.count {
         ts = v.value
         i = close + 1
+        // `[   T38]` / `[    C1]`: the caller id of CONFIG_PRINTK_CALLER (syzbot's consoles).
+        if i < t.count, t[i] == UInt8(ascii: "["), let end = t.firstIndex(of: UInt8(ascii: "]"), from: i), end - i < 16
+        {
+          let id = t.slice(i + 1, end).trimmed()
+          if id.count >= 2, id[0] == UInt8(ascii: "T") || id[0] == UInt8(ascii: "C"),
+            id.suffix(from: 1).asUnsigned() != nil
+          {
+            i = end + 1
+          }
+        }
         if i < t.count, t[i] == 0x20 { i += 1 }  // the one space printk puts after `]`
       }
     }
@@ -164,6 +180,17 @@ public struct KernelLogParser: LineParser {
       }
       return
     }
+    if let holder = Self.lockHolder(t) {
+      // lockdep's `1 lock held by iou-wrk-92/93:` (debug_show_all_locks after a hung-task report):
+      // the task exists and holds locks, even when its stack is not in the report.
+      flush(into: &sink)
+      var c = RecordContext(line: number)
+      c.timestamp = ts
+      c.comm = symbols.intern(holder.comm)
+      c.tid = holder.pid
+      sink.receive(.event(c, name: symbols.intern(Self.heldLocksEvent)))
+      return
+    }
     guard kind != .none else { return }  // another kernel message
     if t.equals("Call Trace:") {
       inTrace = true
@@ -211,7 +238,7 @@ public struct KernelLogParser: LineParser {
         f = f.suffix(from: 2).trimmed()
       }
       let end = StackFrameText.nextToken(f, from: 0)?.end ?? f.count
-      if let fn = StackFrameText.kernelFrame(f.slice(0, end)) {
+      if let fn = StackFrameText.kernelFrame(f.slice(0, end)) ?? StackFrameText.inlinedFrame(f) {
         if isUnreliable {
           unreliable += 1
         } else if !inInterrupt {
@@ -262,6 +289,26 @@ public struct KernelLogParser: LineParser {
     sink.receive(
       .stackSnapshot(ctx, source: source, state: state, stack: StackFrames(frames: frames, unreliableCount: unreliable))
     )
+  }
+
+  /// The event name given to lockdep's `N locks held by COMM/PID:` lines.
+  public static let heldLocksEvent = "lockdep:locks-held"
+
+  /// `1 lock held by iou-wrk-92/93:`, `2 locks held by kworker/u8:1/12:`, `no locks held by bash/5.`
+  /// (lockdep_print_held_locks): the holder's comm and pid.
+  static func lockHolder(_ t: ByteSpan) -> (comm: ByteSpan, pid: Int32)? {
+    guard let by = t.firstIndex(of: " held by "), t.hasSuffix(":") || t.hasSuffix(".") else { return nil }
+    let count = t.slice(0, by)
+    if !count.equals("no locks") {
+      guard let n = count.parseUnsigned(from: 0),
+        count.suffix(from: n.end).equals(" lock") || count.suffix(from: n.end).equals(" locks")
+      else { return nil }
+    }
+    let who = t.slice(by + 9, t.count - 1)
+    guard let slash = who.lastIndex(of: UInt8(ascii: "/")), slash > 0,
+      let pid = who.suffix(from: slash + 1).asUnsigned()
+    else { return nil }
+    return (who.slice(0, slash), Int32(truncatingIfNeeded: pid))
   }
 
   /// `pid:92` style fields of a `task:` line.

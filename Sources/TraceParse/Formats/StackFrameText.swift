@@ -50,6 +50,18 @@ enum StackFrameText {
     return fn.count == plus ? fn : nil
   }
 
+  /// A frame that a symbolizer (syzbot's, `decode_stacktrace.sh`) printed for an inlined call:
+  /// `io_wq_exit_workers io_uring/io-wq.c:1362 [inline]`. The function, or nil for other text.
+  static func inlinedFrame(_ t: ByteSpan) -> ByteSpan? {
+    guard t.hasSuffix(" [inline]"), let fn = nextToken(t, from: 0), fn.end < t.count - 9 else { return nil }
+    for i in fn.start..<fn.end {
+      let b = t[i]
+      let ok = isDigit(b) || (b | 0x20 >= 0x61 && b | 0x20 <= 0x7A) || b == UInt8(ascii: "_") || b == UInt8(ascii: ".")
+      if !ok { return nil }
+    }
+    return t.slice(fn.start, fn.end)
+  }
+
   /// The next whitespace-delimited token of `s` at or after `from`: its range, or nil at the end.
   static func nextToken(_ s: ByteSpan, from: Int) -> (start: Int, end: Int)? {
     let a = s.skipSpaces(from: from)
