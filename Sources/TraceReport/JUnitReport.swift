@@ -90,7 +90,7 @@ public enum JUnitReport {
       cases.append(
         Case(
           classname: classname, name: "read", time: 0,
-          outcome: f.isEmpty ? .skipped(message: why) : .error(message: why)))
+          outcome: f.isEmpty ? .skipped(message: Wording.text(why)) : .error(message: Wording.text(why))))
     }
     for t in f.threads {
       let details = (t.evidence.map(Wording.text) + t.caveats.map { "caveat: \(Wording.text($0))" })
@@ -132,13 +132,14 @@ public enum JUnitReport {
   }
 
   static func tracedSeconds(_ t: ThreadVerdict) -> Double {
-    guard let start = t.episodes.compactMap(\.start).min(), let end = t.episodes.compactMap(\.end).max(), end > start
+    guard let start = t.episodes.compactMap(\.startNs).min(), let end = t.episodes.compactMap(\.endNs).max(),
+      end > start
     else { return 0 }
     return Double(end - start) / 1e9
   }
 
   static func captureSeconds(_ f: FileAnalysis) -> Double {
-    guard let s = f.captureStart, let e = f.captureEnd, e > s else { return 0 }
+    guard let s = f.captureStartNs, let e = f.captureEndNs, e > s else { return 0 }
     return Double(e - s) / 1e9
   }
 
