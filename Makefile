@@ -4,7 +4,7 @@ SWIFT ?= swift
 APT_PACKAGES := pkg-config zlib1g-dev libzstd-dev libtracecmd-dev libtracefs-dev libtraceevent-dev
 BIN := .build/release/iou-analyze
 
-.PHONY: all deps build demo test lint bench lab clean
+.PHONY: all deps build demo test lint bench lab fuzz clean
 
 all: build
 
@@ -42,6 +42,12 @@ lint:
 bench: build
 	@$(MAKE) --no-print-directory deps APT_PACKAGES="time python3"  # /usr/bin/time for peak RSS
 	bash bench/run.sh
+
+## fuzz: libFuzzer targets per input format and for collapse, seeded from the fixtures, run one after
+## the other for FUZZ_SECONDS each (one job); prints executions and crashes per target (Fuzz/run.sh).
+FUZZ_SECONDS ?= 60
+fuzz: deps
+	FUZZ_SECONDS=$(FUZZ_SECONDS) bash Fuzz/run.sh
 
 ## lab: build the 4 kernels, boot every scenario in QEMU (TCG), capture fixtures/lab/, print the verdict
 ## table (~25 min from an empty cache, root; the reproducer and all tracing run only inside the guest).

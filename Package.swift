@@ -47,3 +47,16 @@ let package = Package(
   ],
   swiftLanguageModes: [.v6]
 )
+
+// Fuzzing (`make fuzz`): libFuzzer targets, opt-in so that normal builds and tests never see them.
+// Built with `IOU_FUZZ=1 swift build --scratch-path .build/fuzz -Xswiftc -sanitize=fuzzer,address ...`.
+if Context.environment["IOU_FUZZ"] != nil {
+  let support: Target.Dependency = "FuzzSupport"
+  package.targets.append(
+    .target(name: "FuzzSupport", dependencies: ["TraceParse", "TraceAnalysis", "TraceReport"], path: "Fuzz/Support"))
+  for name in ["ftrace", "perf-script", "proc-stack", "dmesg", "report", "collapse"] {
+    package.targets.append(
+      .executableTarget(
+        name: "fuzz-\(name)", dependencies: [support], path: "Fuzz/Targets/\(name)"))
+  }
+}

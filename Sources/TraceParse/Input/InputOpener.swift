@@ -4,6 +4,11 @@ public enum InputOpener {
   /// Opens `path` and returns a source of its (decompressed) bytes.
   public static func open(_ path: String) throws -> ByteSource {
     let raw: ByteSource = path == "-" ? FileDescriptorSource(borrowing: 0) : try FileDescriptorSource(path: path)
+    return try decompressing(raw)
+  }
+
+  /// `raw`, decompressed when its first bytes are a gzip or zstd magic number.
+  public static func decompressing(_ raw: ByteSource) throws -> ByteSource {
     let peek = PeekSource(raw)
     let magic = try peek.peek(4)
     if magic.count >= 2, magic[0] == 0x1F, magic[1] == 0x8B { return try GzipSource(peek) }

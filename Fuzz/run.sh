@@ -1,0 +1,57 @@
+#!/usr/bin/env bash
+# make fuzz: builds the libFuzzer targets, seeds a corpus per target from the real fixtures
+# (cut into pieces of at most 4 KiB at line boundaries, plus a gzip of each first piece), then runs
+# the targets one after the other (one job: the machine is shared) for FUZZ_SECONDS each.
+# Prints executions and crashes per target; crashing inputs are kept in .build/fuzz/crashes/.
+# Exit status 1 when any target crashed.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+SECONDS_PER_TARGET=${FUZZ_SECONDS:-60}
+TARGETS=${FUZZ_TARGETS:-ftrace perf-script proc-stack dmesg report collapse}
+out=.build/fuzz
+mkdir -p "$out/crashes" "$out/logs"
+
+seeds() {  # fixture files (relative to fixtures/) that seed each target
+  case $1 in
+    ftrace) find fixtures -name 'fgraph*.txt' -o -name 'trace-cmd-report.txt' -o -path '*ftrace-doc/*.txt' ;;
+    perf-script) find fixtures -name 'perf*.txt' -o -path '*perf-script/*' -type f ;;
+    proc-stack) find fixtures -name 'stacks*.txt' ;;
+    dmesg) find fixtures -name 'dmesg*.txt' -o -name 'sysrq*.txt' ;;
+    report) find fixtures/seed -name '*.txt' ;;
+    collapse) find fixtures/shared-traces -name 'perf.txt' -o -name 'fgraph_proc.txt' -o -name 'stacks.txt' ;;
+  esac
+}
+
+Fuzz/build.sh $(for t in $TARGETS; do echo "fuzz-$t"; done) >"$out/logs/build.log" 2>&1 || {
+  tail -20 "$out/logs/build.log"
+  exit 2
+}
+bin=$(IOU_FUZZ=1 ${SWIFT:-swift} build -c release --scratch-path "$out" --show-bin-path)
+crashed=0
+for t in $TARGETS; do
+  corpus="$out/corpus/$t"
+  mkdir -p "$corpus"
+  n=0
+  for f in $(seeds "$t" | sort | head -40); do
+    n=$((n + 1))
+    split -C 4000 -d -a 3 "$f" "$corpus/seed-$n-"
+    if [ "$t" = collapse ]; then  # the first byte picks the folder: even = perf script, odd = records
+      mark='\001'
+      case $f in *perf*) mark=P ;; esac
+      for p in "$corpus/seed-$n-"*; do { printf "$mark"; cat "$p"; } >"$p.c" && mv "$p.c" "$p"; done
+    fi
+    first="$corpus/seed-$n-000"
+    [ -f "$first" ] && [ "$t" != collapse ] && gzip -c "$first" >"$corpus/seed-$n-gz"
+  done
+  # Keep at most 60 pieces per target (the first pieces of each file come first).
+  ls "$corpus"/seed-* 2>/dev/null | sort -t- -k3 | tail -n +61 | xargs -r rm -f
+  log="$out/logs/$t.log"
+  "$bin/fuzz-$t" -max_total_time="$SECONDS_PER_TARGET" -max_len=4096 -timeout=10 -rss_limit_mb=2048 \
+    -print_final_stats=1 -artifact_prefix="$out/crashes/$t-" "$corpus" >"$log" 2>&1
+  rc=$?
+  runs=$(grep -o 'stat::number_of_executed_units: *[0-9]*' "$log" | grep -o '[0-9]*$')
+  crashes=$(ls "$out/crashes/$t-"* 2>/dev/null | wc -l)
+  echo "fuzz-$t: ${runs:-0} executions in ${SECONDS_PER_TARGET} s, $crashes crashing inputs (exit $rc)"
+  [ "$rc" = 0 ] || crashed=1
+done
+exit $crashed
