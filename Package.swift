@@ -49,12 +49,14 @@ let package = Package(
 )
 
 // Fuzzing (`make fuzz`): libFuzzer targets, opt-in so that normal builds and tests never see them.
-// Built with `IOU_FUZZ=1 swift build --scratch-path .build/fuzz -Xswiftc -sanitize=fuzzer,address ...`.
+// Built by Fuzz/build.sh (IOU_FUZZ=1, its own scratch path, coverage instrumentation).
 if Context.environment["IOU_FUZZ"] != nil {
   let support: Target.Dependency = "FuzzSupport"
   package.targets.append(
-    .target(name: "FuzzSupport", dependencies: ["TraceParse", "TraceAnalysis", "TraceReport"], path: "Fuzz/Support"))
-  for name in ["ftrace", "perf-script", "proc-stack", "dmesg", "report", "collapse"] {
+    .target(
+      name: "FuzzSupport", dependencies: ["TraceParse", "TraceAnalysis", "TraceReport", "TraceFold", "TraceDat"],
+      path: "Fuzz/Support"))
+  for name in ["ftrace", "perf-script", "proc-stack", "dmesg", "report", "trace-dat-stream", "collapse"] {
     package.targets.append(
       .executableTarget(
         name: "fuzz-\(name)", dependencies: [support], path: "Fuzz/Targets/\(name)"))

@@ -11,7 +11,10 @@ runtime=$(ls -d "$runtime"/*/lib/linux | head -1)/libclang_rt.fuzzer_no_main-x86
 extra=()
 if [[ $SANITIZE == *address* ]]; then extra=(-Xswiftc -sanitize=address); fi
 for product in "$@"; do
-  IOU_FUZZ=1 "$SWIFT" build -c release --scratch-path .build/fuzz --product "$product" \
+  # A release build: serialised with the other release builds of this machine when flock is there.
+  lock=()
+  if command -v flock >/dev/null; then lock=(flock /tmp/iou-release.lock); fi
+  IOU_FUZZ=1 "${lock[@]}" "$SWIFT" build -c release --scratch-path .build/fuzz --product "$product" \
     -Xswiftc -Xfrontend -Xswiftc "-sanitize=$SANITIZE" "${extra[@]}" \
     -Xlinker "$runtime" -Xlinker -lstdc++
 done

@@ -7,7 +7,8 @@
 set -uo pipefail
 cd "$(dirname "$0")/.."
 SECONDS_PER_TARGET=${FUZZ_SECONDS:-60}
-TARGETS=${FUZZ_TARGETS:-ftrace perf-script proc-stack dmesg report collapse}
+TARGETS=${FUZZ_TARGETS:-ftrace perf-script proc-stack dmesg report trace-dat-stream collapse}
+RUNS=${FUZZ_RUNS:-}  # stop each target after this many executions (FUZZ_SECONDS stays the cap)
 out=.build/fuzz
 mkdir -p "$out/crashes" "$out/logs"
 
@@ -19,6 +20,7 @@ seeds() {  # fixture files (relative to fixtures/) that seed each target
     dmesg) find fixtures -name 'dmesg*.txt' -o -name 'sysrq*.txt' ;;
     report) find fixtures/seed -name '*.txt' ;;
     collapse) find fixtures/shared-traces -name 'perf.txt' -o -name 'fgraph_proc.txt' -o -name 'stacks.txt' ;;
+    trace-dat-stream) echo "$out/trace-dat.stream" ;;
   esac
 }
 
@@ -28,6 +30,10 @@ Fuzz/build.sh $(for t in $TARGETS; do echo "fuzz-$t"; done) >"$out/logs/build.lo
 }
 bin=$(IOU_FUZZ=1 ${SWIFT:-swift} build -c release --scratch-path "$out" --show-bin-path)
 crashed=0
+# The record stream the trace.dat helper sends for the real trace.dat (the helper is the CLI itself).
+swift build --product iou-analyze >"$out/logs/cli-build.log" 2>&1 &&
+  IOU_ANALYZE_TRACE_DAT_HELPER=fixtures/shared-traces/fix-fail-fault/threadexit/trace.dat \
+    "$(swift build --show-bin-path)/iou-analyze" >"$out/trace-dat.stream"
 for t in $TARGETS; do
   corpus="$out/corpus/$t"
   mkdir -p "$corpus"
@@ -46,12 +52,13 @@ for t in $TARGETS; do
   # Keep at most 60 pieces per target (the first pieces of each file come first).
   ls "$corpus"/seed-* 2>/dev/null | sort -t- -k3 | tail -n +61 | xargs -r rm -f
   log="$out/logs/$t.log"
-  "$bin/fuzz-$t" -max_total_time="$SECONDS_PER_TARGET" -max_len=4096 -timeout=10 -rss_limit_mb=2048 \
+  "$bin/fuzz-$t" -max_total_time="$SECONDS_PER_TARGET" ${RUNS:+-runs=$RUNS} -max_len=4096 -timeout=10 -rss_limit_mb=2048 \
     -print_final_stats=1 -artifact_prefix="$out/crashes/$t-" "$corpus" >"$log" 2>&1
   rc=$?
   runs=$(grep -o 'stat::number_of_executed_units: *[0-9]*' "$log" | grep -o '[0-9]*$')
   crashes=$(ls "$out/crashes/$t-"* 2>/dev/null | wc -l)
-  echo "fuzz-$t: ${runs:-0} executions in ${SECONDS_PER_TARGET} s, $crashes crashing inputs (exit $rc)"
+  took=$(grep -o 'Done [0-9]* runs in [0-9]* second' "$log" | grep -o '[0-9]* second' | grep -o '[0-9]*')
+  echo "fuzz-$t: ${runs:-0} executions in ${took:-?} s, $crashes crashing inputs (exit $rc)"
   [ "$rc" = 0 ] || crashed=1
 done
 exit $crashed

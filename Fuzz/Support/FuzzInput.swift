@@ -1,4 +1,6 @@
 import TraceAnalysis
+import TraceDat
+import TraceFold
 import TraceParse
 import TraceReport
 
@@ -15,6 +17,22 @@ public enum FuzzInput {
       let read = try? TraceFileReader(symbols: symbols, forcedFormat: format).read(
         source: source, displayName: "fuzz", into: &tracker)
     else { return }
+    _ = TextReport().render(FaultLoopDetector(tracker: tracker).analyze(file: "fuzz", read: read))
+  }
+
+  /// Decodes the input as the record stream a trace.dat helper process sends, then analyses the
+  /// records (the parent's side of the libtracecmd isolation, which must survive any helper output).
+  public static func traceDatStream(_ data: UnsafePointer<UInt8>, _ size: Int) {
+    let symbols = SymbolTable()
+    var tracker = ThreadTracker(symbols: symbols)
+    // A stream cut short is an error for the decoder; the records before the cut still go through
+    // the analysis here, so that the fuzzer need not find the final message first.
+    let done = try? TraceDatStream.decode(
+      UnsafeRawBufferPointer(start: data, count: size), symbols: symbols, into: &tracker)
+    let read = TraceReadResult(
+      format: .traceDat, lines: done?.lines ?? 0, bytes: Int64(size), recognisedLines: done?.records ?? 0,
+      unrecognisedLines: 0,
+      isCutWindow: false, diagnostics: [])
     _ = TextReport().render(FaultLoopDetector(tracker: tracker).analyze(file: "fuzz", read: read))
   }
 

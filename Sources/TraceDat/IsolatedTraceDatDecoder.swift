@@ -62,7 +62,8 @@ public struct IsolatedTraceDatDecoder: TraceDatDecoding {
     if let f = reader.failure { throw TraceInputError(file: displayName, line: 0, kind: f.kind, f.message) }
     if let streamError {
       throw TraceInputError(
-        file: displayName, line: 0, kind: .traceDat, "the trace.dat helper process sent a broken stream: \(streamError)")
+        file: displayName, line: 0, kind: .traceDat, "the trace.dat helper process sent a broken stream: \(streamError)"
+      )
     }
     guard let done = reader.done else {
       throw TraceInputError(
@@ -86,8 +87,14 @@ struct HelperStatus: CustomStringConvertible {
 
   var description: String {
     if let signal {
-      let name = signal == SIGSEGV ? "SIGSEGV" : signal == SIGABRT ? "SIGABRT" : signal == SIGBUS ? "SIGBUS"
-        : signal == SIGILL ? "SIGILL" : signal == SIGKILL ? "SIGKILL" : "signal \(signal)"
+      let name =
+        signal == SIGSEGV
+        ? "SIGSEGV"
+        : signal == SIGABRT
+          ? "SIGABRT"
+          : signal == SIGBUS
+            ? "SIGBUS"
+            : signal == SIGILL ? "SIGILL" : signal == SIGKILL ? "SIGKILL" : "signal \(signal)"
       return "crashed (\(name))"
     }
     return "ended with exit status \(exitCode ?? -1) before finishing"

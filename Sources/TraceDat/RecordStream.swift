@@ -155,7 +155,8 @@ struct RecordStreamReader {
       guard Int(id) == symbolMap.count else {
         throw RecordStreamError(message: "name \(id) sent out of order (expected \(symbolMap.count))")
       }
-      symbolMap.append(bytes.withUnsafeBufferPointer { symbols.intern(ByteSpan(base: $0.baseAddress, count: $0.count)) })
+      symbolMap.append(
+        bytes.withUnsafeBufferPointer { symbols.intern(ByteSpan(base: $0.baseAddress, count: $0.count)) })
       return true
     case .entry:
       guard let ctx = try context(&c), let f = try symbol(&c) else { return nil }
@@ -266,4 +267,26 @@ private struct Cursor {
   }
 
   mutating func string() throws -> String? { try block().map { String(decoding: $0, as: UTF8.self) } }
+}
+
+/// Decodes a whole helper stream held in memory (for the fuzzer and tests; the decoder itself reads
+/// the stream from the helper's pipe as it arrives).
+public enum TraceDatStream {
+  /// Sends the records of `bytes` to `sink`; throws ``TraceInputError`` for a stream that breaks
+  /// the format, stops short of its final message, or reports a failure.
+  public static func decode<S: TraceRecordSink>(
+    _ bytes: UnsafeRawBufferPointer, symbols: SymbolTable, into sink: inout S
+  ) throws -> (lines: Int, records: Int) {
+    var reader = RecordStreamReader(symbols: symbols)
+    do {
+      try reader.feed(bytes, into: &sink)
+    } catch let e as RecordStreamError {
+      throw TraceInputError(file: "stream", line: 0, kind: .traceDat, e.message)
+    }
+    if let f = reader.failure { throw TraceInputError(file: "stream", line: 0, kind: f.kind, f.message) }
+    guard let done = reader.done else {
+      throw TraceInputError(file: "stream", line: 0, kind: .traceDat, "the stream ends before its final message")
+    }
+    return done
+  }
 }

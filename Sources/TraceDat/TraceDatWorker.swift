@@ -132,7 +132,8 @@ private final class DecompressedCopy {
       if got == 0 { break }
       guard TraceDatWorker.writeAll(out, Array(buffer[0..<got])) else {
         throw TraceInputError(
-          file: original, line: 0, kind: .traceDat, "cannot write the decompressed copy: \(String(cString: strerror(errno)))")
+          file: original, line: 0, kind: .traceDat,
+          "cannot write the decompressed copy: \(String(cString: strerror(errno)))")
       }
     }
   }

@@ -47,7 +47,7 @@ struct AnalysisArguments: ParsableArguments {
   /// The library's options; `progress` is shown on stderr when it is a terminal.
   func analysisOptions(progress: Bool) throws -> AnalysisOptions {
     var o = AnalysisOptions()
-    o.traceDat = TraceDatDecoder()
+    o.traceDat = IsolatedTraceDatDecoder()
     if progress {
       o.progress = { file, lines in Console.progress("\(file): \(lines >> 20) M lines read…") }
     }
