@@ -8,7 +8,7 @@ enum RecordStreamTag: UInt8 {
   case symbol = 0x53  // S: id u32, length u32, bytes
   case entry = 0x45  // E: context, function
   case exit = 0x58  // X: context, function, duration (i64, -1 = none)
-  case schedSwitch = 0x57  // W: context, prev tid, prev comm, prev state u8, next tid, next comm
+  case schedSwitch = 0x57  // W: context, prev tid, prev comm, prev state (u32 + letter), next tid, next comm
   case wakeup = 0x4B  // K: context, target, comm
   case processExit = 0x50  // P: context, tid, comm
   case event = 0x56  // V: context, name
@@ -75,7 +75,7 @@ struct RecordStreamWriter {
       put(c)
       put(sw.prevTid)
       put(sw.prevComm.id)
-      put(sw.prevState.rawValue)
+      put(sw.prevState.rawValue)  // the state's letter
       put(sw.nextTid)
       put(sw.nextComm.id)
     case .schedWakeup(let c, let target, let comm):
@@ -165,10 +165,12 @@ struct RecordStreamReader {
       guard let ctx = try context(&c), let f = try symbol(&c), let d = c.i64() else { return nil }
       emit(.functionExit(ctx, function: f == .none ? nil : f, duration: d < 0 ? nil : d), &sink)
     case .schedSwitch:
-      guard let ctx = try context(&c), let prev = c.i32(), let prevComm = try symbol(&c), let state = c.u8(),
+      guard let ctx = try context(&c), let prev = c.i32(), let prevComm = try symbol(&c), let state = try c.string(),
         let next = c.i32(), let nextComm = try symbol(&c)
       else { return nil }
-      guard let s = TaskState(rawValue: state) else { throw RecordStreamError(message: "unknown task state \(state)") }
+      guard let s = TaskState(rawValue: state) else {
+        throw RecordStreamError(message: "unknown task state '\(state)'")
+      }
       emit(
         .schedSwitch(
           ctx, SchedSwitch(prevTid: prev, prevComm: prevComm, prevState: s, nextTid: next, nextComm: nextComm)), &sink)

@@ -59,7 +59,11 @@ import TraceParse
     try FileManager.default.moveItem(atPath: corruptCopy(), toPath: dir.appendingPathComponent("bad.dat").path)
     let run = try analyzeIsolated(dir.path)
     let bad = try #require(run.files.first { $0.file.hasSuffix("bad.dat") })
-    #expect(bad.skipped?.contains("SIGSEGV") == true)
+    guard case .unreadable(let d)? = bad.skipped else {
+      Issue.record("the corrupt file was not skipped as unreadable")
+      return
+    }
+    #expect(d.kind == .traceDat && d.message.contains("SIGSEGV"))
     let good = try #require(run.files.first { $0.file.hasSuffix("good.dat") })
     #expect(good.skipped == nil)
     #expect(good.threads.contains { $0.tid == 364 })
