@@ -8,6 +8,8 @@
 #   --initrd PATH                (default $LAB_CACHE/initramfs.cpio.gz, built by mkinitramfs.sh if missing)
 #   --append "ARGS"              more kernel command line (e.g. preempt=full, lab_script=/lab/extra/x.sh)
 #   --timeout SECONDS            hard limit for QEMU (default 900)
+#   --mem MIB                    guest memory (default 1536)
+#   --disk-mb MIB                size of the raw disk that carries the results tar (default 256)
 # The guest writes a tar of /out to a second (raw virtio) disk; it is unpacked into DEST after QEMU
 # exits. The serial console goes to DEST/../<scenario>.console.log (not into DEST).
 # QEMU: TCG single-threaded (multi-threaded TCG crashed on ftrace text patching; nested KVM is unusable).
@@ -18,13 +20,15 @@ KERNEL=${1:?usage: boot.sh KERNEL SCENARIO DEST [--captures C] [--initrd P] [--a
 SCENARIO=${2:?scenario}
 DEST=${3:?dest}
 shift 3
-CAPTURES=all; INITRD=$LAB_CACHE/initramfs.cpio.gz; APPEND=""; TIMEOUT=900
+CAPTURES=all; INITRD=$LAB_CACHE/initramfs.cpio.gz; APPEND=""; TIMEOUT=900; MEM=1536; DISK_MB=256
 while [ $# -gt 0 ]; do
     case "$1" in
         --captures) CAPTURES=$2; shift 2 ;;
         --initrd) INITRD=$2; shift 2 ;;
         --append) APPEND=$2; shift 2 ;;
         --timeout) TIMEOUT=$2; shift 2 ;;
+        --mem) MEM=$2; shift 2 ;;
+        --disk-mb) DISK_MB=$2; shift 2 ;;
         *) echo "boot.sh: unknown option $1" >&2; exit 2 ;;
     esac
 done
@@ -35,7 +39,7 @@ if [ -f "$KERNEL" ]; then BZ=$KERNEL; else BZ=$LAB_CACHE/kernels/$KERNEL/bzImage
 mkdir -p "$DEST" "$LAB_CACHE/run"
 DISK=$(mktemp "$LAB_CACHE/run/out.XXXXXX.img")
 trap 'rm -f "$DISK"' EXIT
-truncate -s 256M "$DISK"
+truncate -s "${DISK_MB}M" "$DISK"
 CONSOLE="$(dirname "$DEST")/$(basename "$DEST").console.log"
 
 CMDLINE="console=ttyS0 panic=-1 oops=panic quiet loglevel=4 iou_lab=1 lab_scenario=$SCENARIO lab_captures=$CAPTURES $APPEND"
@@ -43,7 +47,7 @@ echo "[boot] $(basename "$(dirname "$BZ")") $SCENARIO: qemu (timeout ${TIMEOUT}s
 start=$(date +%s)
 set +e
 timeout -k 10 "$TIMEOUT" qemu-system-x86_64 \
-    -accel tcg,thread=single -cpu max -smp 2 -m 1536 \
+    -accel tcg,thread=single -cpu max -smp 2 -m "$MEM" \
     -kernel "$BZ" -initrd "$INITRD" -append "$CMDLINE" \
     -drive file="$DISK",format=raw,if=virtio \
     -display none -no-reboot -monitor none -serial stdio \

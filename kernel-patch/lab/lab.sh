@@ -7,12 +7,15 @@
 #   lab.sh initramfs [--extra HOST[:GUEST]]...   (re)build the guest initramfs
 #   lab.sh run [KERNEL...]     boot each kernel once per scenario, store fixtures/lab/<kernel>/<scenario>/
 #   lab.sh collect             rewrite fixtures/lab/ from the raw results kept in $LAB_CACHE/results
-#   lab.sh table               verdicts: the reproducer's own observation, and iou-analyze analyze/compare
-#                              when .build/release/iou-analyze exists (never builds it)
+#   lab.sh table [--readme]    verdicts: the reproducer's own observation, and iou-analyze analyze/compare
+#                              when .build/release/iou-analyze exists (never builds it); --readme also
+#                              writes the table into kernel-patch/README.md
+# `all` also runs race-capture-test.sh vanilla (capture --until-verdict in the guest against the race)
+# and fullgraph.sh vanilla (the benchmark trace, kept in $LAB_CACHE/fullgraph, recorded once)
 # Environment: LAB_KERNELS, LAB_SCENARIOS (space separated) narrow the matrix; LAB_FIXTURES (default
 # fixtures/lab) is where captures go; LAB_CACHE (default
 # ~/.cache/iou-analyze/lab) holds sources, build output, kernels, raw results; LAB_RACE_MAX bounds the race
-# (default 400 iterations); the race runs on vanilla only unless LAB_RACE_ALL=1.
+# (default 400 iterations, on every kernel); LAB_BUSY_PAGES the faults of the busy controls (10240).
 # Every guest boot has a hard timeout (boot.sh); nothing here touches the host's tracing.
 set -euo pipefail
 HERE=$(cd "$(dirname "$0")" && pwd)
@@ -21,9 +24,9 @@ export LAB_CACHE=${LAB_CACHE:-$HOME/.cache/iou-analyze/lab}
 FIXTURES=${LAB_FIXTURES:-$REPO/fixtures/lab}
 RAW=$LAB_CACHE/results
 read -r -a KERNELS <<< "${LAB_KERNELS:-vanilla seed-series uffd-retry-sleep iowq-fail-fault}"
-read -r -a SCENARIOS <<< "${LAB_SCENARIOS:-threadexit cancel ringclose sigstop write-signal kill9 resolved nouffd race}"
+read -r -a SCENARIOS <<< "${LAB_SCENARIOS:-threadexit cancel ringclose sigstop write-signal kill9 resolved nouffd race busy-uffd-iouring busy-uffd-write many-workers}"
 ANALYZER=${IOU_ANALYZE:-$REPO/.build/release/iou-analyze}
-PACKAGES="linux-source-6.12 python3 busybox-static qemu-system-x86 linux-perf liburing-dev build-essential bc flex bison libelf-dev libssl-dev cpio ccache file"
+PACKAGES="linux-source-6.12 python3 busybox-static qemu-system-x86 linux-perf liburing-dev build-essential bc flex bison libelf-dev libssl-dev cpio ccache file trace-cmd"
 
 log() { echo "[lab] $*" >&2; }
 
@@ -51,7 +54,8 @@ cmd_initramfs() {
 
 repro_args() {
     case "$1" in
-        race) echo "race -H -f /tmp/race-target -n ${LAB_RACE_MAX:-400}" ;;
+        race) echo "race -f /tmp/race-target -n ${LAB_RACE_MAX:-400}" ;;
+        busy-*) echo "$1 -b /dev/ram0 -p ${LAB_BUSY_PAGES:-10240}" ;;
         *) echo "$1 -H -b /dev/ram0" ;;
     esac
 }
@@ -78,10 +82,13 @@ recut_perf() {
 collect() {
     local k=$1 s=$2 raw=$RAW/$1/$2 dst=$FIXTURES/$1/$2
     rm -rf "$dst"; mkdir -p "$dst"
-    for f in fgraph_proc.txt perf.txt stacks.txt dmesg_hung.txt sysrq.txt; do
+    for f in fgraph_proc.txt fgraph_nosched.txt perf.txt stacks.txt dmesg_hung.txt sysrq.txt; do
         if [ -f "$raw/$f" ]; then cp "$raw/$f" "$dst/"; fi
     done
     recut_perf "$dst/perf.txt" "${LAB_FIXTURE_PERF_LINES:-500}"
+    # busy controls keep a longer function_graph window (20000 lines), gzip -9 (iou-analyze reads .gz)
+    case "$s" in busy-*) for f in "$dst"/fgraph_proc.txt "$dst"/fgraph_nosched.txt; do
+        if [ -f "$f" ]; then gzip -9 -n "$f"; fi; done ;; esac
     local ver="$LAB_CACHE/kernels/$k/version.txt"
     local args; args=$(repro_args "$s")
     {
@@ -103,6 +110,10 @@ collect() {
         echo "- Reproducer: \`kernel-patch/repro/uffd_iou.c\` (static, liburing 2.3):"
         echo "  fgraph_proc.txt from its own run \`LAB_STOP_MS=1000 LAB_CLEAR_EACH=1 uffd_iou $args -R 3000\`;"
         echo "  perf.txt, stacks.txt, dmesg_hung.txt, sysrq.txt from one other run \`uffd_iou $args -R 3000 -x /lab/capture.sh\`."
+        case "$s" in busy-*)
+            echo "  fgraph_nosched.txt from a third run, the same as fgraph_proc.txt's but without any sched event enabled;"
+            echo "  busy runs keep the first 19999 lines of \`trace\` (gzip -9), and their perf/stacks are taken while the faults are served." ;;
+        esac
         echo "- Capture commands: \`kernel-patch/lab/guest/run-scenario.sh\` and \`guest/capture.sh\` (the recipe of the"
         echo "  developers' trace set: function_graph with set_graph_function=handle_userfault, funcgraph-proc and"
         echo "  funcgraph-abstime, sched_switch/sched_wakeup/sched_process_exit, 65536 KiB buffer per CPU, tracing stopped"
@@ -153,10 +164,11 @@ run_one() {
         local extra="preempt=full lab_race_max=${LAB_RACE_MAX:-400}"
         "$HERE/boot.sh" "$k" race "$raw" --captures fgraph --append "$extra" --timeout 1500 || true
         mv "$raw/.boot_seconds" "$raw/.boot_seconds.fgraph" 2>/dev/null || true
-        if grep -q '^RESULT.* spin=yes' "$raw/repro_fgraph.txt" 2>/dev/null; then
+        # a victim survived its SIGKILL (spinning, or hung in D on a fixed kernel): capture the rest
+        if grep -q '^RESULT scenario=race iterations=[0-9]* victim=' "$raw/repro_fgraph.txt" 2>/dev/null; then
             "$HERE/boot.sh" "$k" race "$raw" --captures rest --append "$extra" --timeout 1500 || true
         else
-            log "$k/race: the race did not fire in the fgraph boot; no second boot"
+            log "$k/race: no victim survived its SIGKILL in the fgraph boot; no second boot"
             cp "$raw/.boot_seconds.fgraph" "$raw/.boot_seconds" 2>/dev/null || true
         fi
     else
@@ -171,13 +183,7 @@ cmd_run() {
     [ -f "$LAB_CACHE/initramfs.cpio.gz" ] || cmd_initramfs
     for k in "${ks[@]}"; do
         [ -f "$LAB_CACHE/kernels/$k/bzImage" ] || "$HERE/build-kernel.sh" "$k"
-        for s in "${SCENARIOS[@]}"; do
-            # the race is only run on vanilla unless asked: it did not fire here (see README)
-            if [ "$s" = race ] && [ "$k" != vanilla ] && [ "${LAB_RACE_ALL:-0}" != 1 ]; then
-                log "$k/race: skipped (LAB_RACE_ALL=1 runs it)"; continue
-            fi
-            run_one "$k" "$s"
-        done
+        for s in "${SCENARIOS[@]}"; do run_one "$k" "$s"; done
     done
 }
 
@@ -193,7 +199,11 @@ observed() {
     spin=$(sed -n 's/.* spin=\([a-z]*\).*/\1/p' <<< "$r")
     d=$(sed -n 's/.* threads_in_D=\([0-9]*\).*/\1/p' <<< "$r")
     reaped=$(sed -n 's/.* victim_reaped=\([a-z]*\).*/\1/p' <<< "$r")
-    echo "spin=$spin D=${d:-0} reaped=$reaped"
+    local more=""
+    grep -q 'iterations=' <<< "$r" && more+=" it=$(sed -n 's/.* iterations=\([0-9]*\).*/\1/p' <<< "$r")"
+    grep -q 'faults_served=' <<< "$r" && more+=" faults=$(sed -n 's/.* faults_served=\([0-9-]*\).*/\1/p' <<< "$r")"
+    grep -q 'workers_asleep_at_trigger=' <<< "$r" && more+=" workers=$(sed -n 's/.* workers_asleep_at_trigger=\([0-9]*\).*/\1/p' <<< "$r")"
+    echo "spin=$spin D=${d:-0} reaped=${reaped%%(*}$more"
 }
 
 # residual_hangs COMPARE_OUTPUT: the kinds of hang `compare` named after the fix, in a few words
@@ -212,7 +222,7 @@ cmd_table() {
     if [ -x "$ANALYZER" ]; then have=1; else
         log "no $ANALYZER: skipping analyze/compare (build it with \`swift build -c release\`, then run \`lab.sh table\`)"
     fi
-    printf '%-18s %-13s %-32s %-14s %-33s %s\n' kernel scenario "reproducer saw" analyze "compare vanilla->kernel" "residual hang (after)"
+    printf '%-17s %-18s %-40s %-14s %-33s %s\n' kernel scenario "reproducer saw" analyze "compare vanilla->kernel" "residual hang (after)"
     for k in "${KERNELS[@]}"; do
         for s in "${SCENARIOS[@]}"; do
             local d=$FIXTURES/$k/$s an="-" cmp="-" hang="-"
@@ -229,9 +239,23 @@ cmd_table() {
                 fi
                 set -e
             fi
-            printf '%-18s %-13s %-32s %-14s %-33s %s\n' "$k" "$s" "$(observed "$k" "$s")" "$an" "$cmp" "$hang"
+            printf '%-17s %-18s %-40s %-14s %-33s %s\n' "$k" "$s" "$(observed "$k" "$s")" "$an" "$cmp" "$hang"
         done
     done
+}
+
+# readme_table FILE: put the table in FILE into kernel-patch/README.md between the lab-table markers
+readme_table() {
+    python3 - "$REPO/kernel-patch/README.md" "$1" <<'PY'
+import sys
+readme, table = sys.argv[1], open(sys.argv[2]).read()
+text = open(readme).read()
+begin = text.index("<!-- lab-table:begin")
+begin = text.index("\n", begin) + 1
+end = text.index("<!-- lab-table:end -->")
+open(readme, "w").write(text[:begin] + "```\n" + table + "```\n" + text[end:])
+PY
+    log "table written into kernel-patch/README.md"
 }
 
 case "${1:-all}" in
@@ -239,7 +263,10 @@ case "${1:-all}" in
     build) shift; cmd_build "$@" ;;
     initramfs) shift; cmd_initramfs "$@" ;;
     run) shift; cmd_run "$@" ;;
-    table) cmd_table ;;
+    table)
+        if [ "${2:-}" = --readme ]; then
+            cmd_table | tee "$LAB_CACHE/table.txt"; readme_table "$LAB_CACHE/table.txt"
+        else cmd_table; fi ;;
     collect)  # rewrite fixtures/lab/<k>/<s>/ from the raw results already in $LAB_CACHE/results
         for k in "${KERNELS[@]}"; do for s in "${SCENARIOS[@]}"; do
             if [ -d "$RAW/$k/$s" ]; then collect "$k" "$s"; fi
@@ -250,7 +277,12 @@ case "${1:-all}" in
         cmd_build
         cmd_initramfs
         cmd_run
+        "$HERE/race-capture-test.sh" vanilla
+        [ -s "$LAB_CACHE/fullgraph/fgraph_full.txt" ] && [ "${LAB_FULLGRAPH:-0}" != 1 ] \
+            && log "fullgraph: kept $LAB_CACHE/fullgraph (LAB_FULLGRAPH=1 records it again)" \
+            || "$HERE/fullgraph.sh" vanilla
         cmd_table | tee "$LAB_CACHE/table.txt"
+        readme_table "$LAB_CACHE/table.txt"
         log "lab finished in $(( ($(date +%s) - start) / 60 )) min; table also in $LAB_CACHE/table.txt"
         ;;
     *) sed -n '2,16p' "$0"; exit 2 ;;

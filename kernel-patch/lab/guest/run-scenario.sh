@@ -1,15 +1,19 @@
 #!/bin/sh
 # run-scenario.sh SCENARIO all|fgraph|rest   (in the lab guest)
 # The capture recipe of ../shared/traces/README.md: each capture kind from its own reproducer run.
-#   fgraph: function_graph on handle_userfault + sched events, armed before the reproducer starts
+#   fgraph: function_graph on handle_userfault + sched events, armed before the reproducer starts;
+#           busy scenarios: a second run without sched events (fgraph_nosched.txt)
 #   rest:   perf (2 s), then stacks (3 samples 1 s apart), dmesg_hung, sysrq - all on one victim
+#           (busy scenarios: perf and stacks while the faults are being served)
 S=$1
 WHAT=${2:-all}
 T=/sys/kernel/tracing
 O=/out
 
 case "$S" in
-    race)  ARGS="race -H -f /tmp/race-target -n ${LAB_RACE_MAX:-400}" ;;
+    race)  ARGS="race -f /tmp/race-target -n ${LAB_RACE_MAX:-400}" ;;
+    busy-*) ARGS="$S -b /dev/ram0 -p ${LAB_BUSY_PAGES:-10240}"
+            FGRAPH_LINES=${FGRAPH_LINES_BUSY:-20000}; export LAB_HUNG_WAIT_S=2 ;;
     *)     ARGS="$S -H -b /dev/ram0" ;;
 esac
 
@@ -22,33 +26,43 @@ reset_tracing() {
     echo > $T/trace
 }
 
-if [ "$WHAT" = all ] || [ "$WHAT" = fgraph ]; then
-    echo "lab: === fgraph_proc run: uffd_iou $ARGS"
+# fgraph_run FILE REPRO_OUT WITH_SCHED: one reproducer run under function_graph (handle_userfault)
+fgraph_run() {
+    f=$1; out=$2; sched=$3
+    echo "lab: === $f run (sched events: $sched): uffd_iou $ARGS"
     reset_tracing
     echo 65536 > $T/buffer_size_kb
     echo handle_userfault > $T/set_graph_function
     echo function_graph > $T/current_tracer
     echo funcgraph-proc > $T/trace_options
     echo funcgraph-abstime > $T/trace_options
-    for e in sched_switch sched_wakeup sched_process_exit; do echo 1 > $T/events/sched/$e/enable; done
+    if [ "$sched" = yes ]; then
+        for e in sched_switch sched_wakeup sched_process_exit; do echo 1 > $T/events/sched/$e/enable; done
+    fi
     t0=$(cut -d' ' -f1 /proc/uptime)
     echo 1 > $T/tracing_on
-    LAB_STOP_MS=1000 LAB_CLEAR_EACH=1 /bin/uffd_iou $ARGS -R 3000 > $O/repro_fgraph.txt 2>&1
+    LAB_STOP_MS=1000 LAB_CLEAR_EACH=1 /bin/uffd_iou $ARGS -R 3000 > $O/$out 2>&1
     echo 0 > $T/tracing_on
     t1=$(cut -d' ' -f1 /proc/uptime)
-    cat $O/repro_fgraph.txt
-    head -n 40000 $T/trace > $O/fgraph_proc.txt
-    total=$(wc -l < $O/fgraph_proc.txt)
+    cat $O/$out
+    head -n 40000 $T/trace > $O/$f
+    total=$(wc -l < $O/$f)
     L=${FGRAPH_LINES:-2000}
     if [ "$total" -gt "$L" ]; then
         { echo "# cut: one contiguous window = first $((L - 1)) lines of the ftrace \`trace\` file as read ($total lines read with head -n 40000); nothing spliced"
-          head -n $((L - 1)) $O/fgraph_proc.txt; } > $O/fgraph.cut
-        mv $O/fgraph.cut $O/fgraph_proc.txt
+          head -n $((L - 1)) $O/$f; } > $O/fgraph.cut
+        mv $O/fgraph.cut $O/$f
     fi
-    grep -H . $T/per_cpu/cpu*/stats | grep -E 'overrun|entries' > $O/fgraph_stats.txt
-    echo "lab: fgraph run ${t0}..${t1} s uptime, trace lines read $total, $(grep -c overrun $O/fgraph_stats.txt) cpus"
+    grep -H . $T/per_cpu/cpu*/stats | grep -E 'overrun|entries' > $O/${f%.txt}_stats.txt
+    echo "lab: $f run ${t0}..${t1} s uptime, trace lines read $total, $(grep -c overrun $O/${f%.txt}_stats.txt) cpus"
     reset_tracing
     echo 1408 > $T/buffer_size_kb
+}
+
+if [ "$WHAT" = all ] || [ "$WHAT" = fgraph ]; then
+    fgraph_run fgraph_proc.txt repro_fgraph.txt yes
+    mv $O/fgraph_proc_stats.txt $O/fgraph_stats.txt
+    case "$S" in busy-*) fgraph_run fgraph_nosched.txt repro_nosched.txt no ;; esac
 fi
 
 if [ "$WHAT" = all ] || [ "$WHAT" = rest ]; then
