@@ -4,7 +4,7 @@ SWIFT ?= swift
 APT_PACKAGES := pkg-config zlib1g-dev libzstd-dev libtracecmd-dev libtracefs-dev libtraceevent-dev
 BIN := .build/release/iou-analyze
 
-.PHONY: all deps build demo test lint bench lab fuzz clean
+.PHONY: all deps build demo test lint bench lab fuzz man dist dist-check clean
 
 all: build
 
@@ -53,6 +53,14 @@ fuzz: deps
 ## table (~25 min from an empty cache, root; the reproducer and all tracing run only inside the guest).
 lab: build
 	bash kernel-patch/lab/lab.sh all
+
+## man: regenerate docs/man (one page per subcommand) from the command declarations (argument-parser's
+## generate-manual plugin); ManPageTests fails when the checked-in pages fall behind the options.
+man:
+	mkdir -p docs/man
+	$(SWIFT) package --allow-writing-to-package-directory generate-manual --configuration debug --multi-page \
+	  --date "$$(git log -1 --format=%cs 2>/dev/null || date +%F)" --authors "iou-analyze maintainers" \
+	  --output-directory docs/man
 
 clean:
 	rm -rf .build bench/out
