@@ -73,8 +73,16 @@ public struct TraceFileReader {
 
   /// Reads an already open source.
   public func read<S: TraceRecordSink>(
-    source: ByteSource, displayName name: String, sourcePath: String? = nil, into sink: inout S
+    source original: ByteSource, displayName name: String, sourcePath: String? = nil, into sink: inout S
   ) throws -> TraceReadResult {
+    let source = PeekSource(original)
+    do {
+      if try forcedFormat == .traceDat || forcedFormat == nil && Self.isTraceDat(source.peek(10)) {
+        return try readTraceDat(source, displayName: name, sourcePath: sourcePath, into: &sink)
+      }
+    } catch let e as ByteSourceError {
+      throw TraceInputError(file: name, line: 0, kind: .brokenStream, e.message)
+    }
     var log = DiagnosticLog(file: name)
     var sniffer = FormatSniffer()
     var held: [(bytes: [UInt8], number: Int)] = []
@@ -124,7 +132,6 @@ public struct TraceFileReader {
           return true
         }
         sniffer.observe(line)
-        if format == .traceDat || sniffer.isDecided && sniffer.format == .traceDat { return false }
         held.append((Array(UnsafeBufferPointer(start: line.base, count: line.count)), number))
         heldBytes += line.count
         if sniffer.isDecided { try decide() }
@@ -142,15 +149,6 @@ public struct TraceFileReader {
       }
     } catch let e as ByteSourceError {
       throw TraceInputError(file: name, line: 0, kind: .brokenStream, e.message)
-    }
-    if sniffer.format == .traceDat && parser == nil {
-      guard let traceDat, let path = sourcePath else {
-        throw TraceInputError(
-          file: name, line: 0, kind: .traceDat,
-          "this is a trace-cmd trace.dat file: give its path to iou-analyze, or read it with `trace-cmd report` and analyse the text"
-        )
-      }
-      return try traceDat.read(path: path, displayName: name, symbols: symbols, into: &sink)
     }
     if parser == nil, sniffer.sawNothing, let first = summary.oversizedLines.first {
       let longest = summary.oversizedLines.map(\.length).max() ?? first.length
@@ -181,6 +179,30 @@ public struct TraceFileReader {
     return TraceReadResult(
       format: format!, lines: summary.lines, bytes: summary.bytes, recognisedLines: recognised,
       unrecognisedLines: unrecognised, isCutWindow: parser!.isCutWindow, diagnostics: log.summarized)
+  }
+
+  /// trace-cmd's magic: `\x17\x08\x44tracing`.
+  static func isTraceDat(_ head: [UInt8]) -> Bool {
+    head.count >= 10 && head[0] == 0x17 && head[1] == 0x08 && head[2] == 0x44
+      && head[3...9].elementsEqual("tracing".utf8)
+  }
+
+  /// Hands a trace.dat to the decoder: by its path when it is a regular file (the decoder also
+  /// decompresses), else (stdin, a FIFO) through a temporary copy, as libtracecmd reads files only.
+  private func readTraceDat<S: TraceRecordSink>(
+    _ source: ByteSource, displayName name: String, sourcePath: String?, into sink: inout S
+  ) throws -> TraceReadResult {
+    guard let traceDat else {
+      throw TraceInputError(
+        file: name, line: 0, kind: .traceDat,
+        "this is a trace-cmd trace.dat file: read it with `trace-cmd report` and analyse the text")
+    }
+    if let path = sourcePath, SpecialFile.isRegular(path) {
+      return try traceDat.read(path: path, displayName: name, symbols: symbols, into: &sink)
+    }
+    let copy = try SpooledFile(copying: source)
+    defer { copy.remove() }
+    return try traceDat.read(path: copy.path, displayName: name, symbols: symbols, into: &sink)
   }
 
   private func makeParser(_ format: TraceFormat, file: String) throws -> AnyLineParser {

@@ -99,7 +99,16 @@ public enum RunAnalyzer {
     let files = try captureFiles(path)
     var results: [FileAnalysis] = []
     var firstError: TraceInputError?
+    let inFolder = files != [path]
     for f in files {
+      if inFolder, let kind = SpecialFile.kind(f) {
+        // Reading a FIFO or a device of a folder would block or never end; named alone it is read.
+        let d = Diagnostic(
+          severity: .warning, kind: .specialFile, file: f, line: 0,
+          message: "\(kind), not a regular file: skipped (name it alone to read it as a stream)")
+        results.append(skipped(f, .unreadable(diagnostic: d)))
+        continue
+      }
       do {
         results.append(try analyzeFile(f, options: options))
       } catch let e as TraceInputError where e.diagnostic.kind == .empty && files.count > 1 {

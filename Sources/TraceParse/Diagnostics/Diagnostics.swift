@@ -29,6 +29,8 @@ public enum DiagnosticKind: String, Sendable, Codable, CaseIterable, Comparable 
   case timestampReordered = "timestamp-reordered"
   /// Every line with text is over the length limit.
   case linesTooLong = "lines-too-long"
+  /// A FIFO, socket or device in a run folder (skipped).
+  case specialFile = "special-file"
   /// A line over the length limit.
   case oversizedLine = "oversized-line"
   /// The last line has no newline.

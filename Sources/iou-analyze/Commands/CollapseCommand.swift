@@ -71,7 +71,7 @@ struct CollapseCommand: ParsableCommand {
     options.includeAddrs = addrs
     options.eventFilter = eventFilter ?? ""
     try InputPath.checkFile(file)
-    let result = try Collapse.file(file, options: options, format: format, traceDat: TraceDatDecoder())
+    let result = try Collapse.file(file, options: options, format: format, traceDat: IsolatedTraceDatDecoder())
     if !quiet {
       for d in result.diagnostics { Console.report(d) }
     }
