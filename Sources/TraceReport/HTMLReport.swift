@@ -137,6 +137,6 @@ public enum HTMLReport {
   }
 
   static func escape(_ s: String) -> String {
-    s.escaping(["&": "&amp;", "<": "&lt;", ">": "&gt;", "\"": "&quot;"])
+    TextEscaping.html(s)
   }
 }

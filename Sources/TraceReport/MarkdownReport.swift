@@ -5,16 +5,16 @@ import TraceAnalysis
 public enum MarkdownReport {
   /// The report of one run.
   public static func render(_ run: RunAnalysis) -> String {
-    var out = "## iou-analyze: `\(run.input)` — **\(run.verdict.rawValue)**\n\n"
+    var out = "## iou-analyze: \(code(run.input)) — **\(run.verdict.rawValue)**\n\n"
     for r in run.reasons { out += "- \(escape(Wording.text(r)))\n" }
     out += "\n| file | thread | verdict | phases | evidence |\n|---|---|---|---|---|\n"
     for f in run.files {
       if let why = f.skipped {
-        out += "| `\(f.file)` | — | skipped | | \(escape(Wording.text(why))) |\n"
+        out += "| \(code(f.file)) | — | skipped | | \(escape(Wording.text(why))) |\n"
         continue
       }
       if f.threads.isEmpty {
-        out += "| `\(f.file)` | — | — | | \(escape(f.notes.first.map(Wording.text) ?? "no thread in scope")) |\n"
+        out += "| \(code(f.file)) | — | — | | \(escape(f.notes.first.map(Wording.text) ?? "no thread in scope")) |\n"
       }
       for t in f.threads {
         let evidence =
@@ -23,7 +23,7 @@ public enum MarkdownReport {
           )
           .joined(separator: "<br>")
         out +=
-          "| `\(f.file)` | \(escape(t.comm)) tid \(t.tid) | **\(t.verdict.rawValue)** | \(Wording.sequence(t.sequence)) | \(evidence) |\n"
+          "| \(code(f.file)) | \(escape(t.comm)) tid \(t.tid) | **\(t.verdict.rawValue)** | \(Wording.sequence(t.sequence)) | \(evidence) |\n"
       }
     }
     let blocked = run.files.flatMap { f in f.blockedTasks.map { (f.file, $0) } }
@@ -31,8 +31,9 @@ public enum MarkdownReport {
       out += "\n### Tasks blocked in D\n\n"
       for (file, b) in blocked {
         let frame = b.stack.first { $0.hasPrefix("io_wq_put_and_exit") } ?? b.stack.first
-        let location = frame.map { " in `\($0)`" } ?? ""
-        out += "- \(escape(b.comm)) tid \(b.tid)\(location)\(b.reportedHung ? " (hung-task report)" : "") — `\(file)`\n"
+        let location = frame.map { " in \(code($0))" } ?? ""
+        out +=
+          "- \(escape(b.comm)) tid \(b.tid)\(location)\(b.reportedHung ? " (hung-task report)" : "") — \(code(file))\n"
       }
     }
     return out
@@ -48,7 +49,7 @@ public enum MarkdownReport {
     } else {
       out += "\n\n"
       for h in c.residualHangs {
-        out += "- \(escape(h.comm)) tid \(h.tid): \(escape(Wording.text(h.kind))) — `\(h.file)`\n"
+        out += "- \(escape(h.comm)) tid \(h.tid): \(escape(Wording.text(h.kind))) — \(code(h.file))\n"
       }
     }
     out += "\n<details><summary>before</summary>\n\n" + render(c.before) + "\n</details>\n"
@@ -56,8 +57,11 @@ public enum MarkdownReport {
     return out
   }
 
+  /// A file name, path or frame as a code span that cannot break the table.
+  static func code(_ s: String) -> String { TextEscaping.markdownCode(s) }
+
   /// Escapes characters that would break a table cell or start markup.
   static func escape(_ s: String) -> String {
-    s.escaping(["|": "\\|", "<": "&lt;", ">": "&gt;", "\n": " "])
+    TextEscaping.markdown(s)
   }
 }

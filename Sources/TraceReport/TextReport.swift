@@ -33,14 +33,14 @@ public struct TextReport {
       out += "  \(all.count) threads in scope: \(counts.joined(separator: ", "))\n"
     }
     for f in run.files { out += "\n" + render(f) }
-    return out
+    return TextEscaping.terminal(out, allowingColour: colour)
   }
 
   /// The report of one file.
   public func render(_ f: FileAnalysis) -> String {
     var out = "== \(f.file)"
     if let why = f.skipped {
-      return out + " (skipped)\n  \(Wording.text(why))\n"
+      return TextEscaping.terminal(out + " (skipped)\n  \(Wording.text(why))\n")
     }
     out += " (\(f.format), \(f.lines) lines"
     if let a = f.captureStartNs, let b = f.captureEndNs {
@@ -55,7 +55,7 @@ public struct TextReport {
       for h in f.captureHints { out += "    \(Wording.command(h))\n" }
     }
     for d in f.diagnostics { out += "  \(d.formatted)\n" }
-    return out
+    return TextEscaping.terminal(out, allowingColour: colour)
   }
 
   func render(_ t: ThreadVerdict) -> String {
@@ -100,7 +100,7 @@ public struct TextReport {
     }
     out += "\n--- before\n" + render(c.before)
     out += "\n--- after\n" + render(c.after)
-    return out
+    return TextEscaping.terminal(out, allowingColour: colour)
   }
 
   private func paintComparison(_ v: ComparisonVerdict) -> String {

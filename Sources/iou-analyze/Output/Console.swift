@@ -1,4 +1,5 @@
 import TraceParse
+import TraceReport
 
 #if canImport(Glibc)
   import Glibc
@@ -11,9 +12,11 @@ enum Console {
   /// The program name that starts every message.
   static let program = "iou-analyze"
 
-  /// Writes one line to stderr. A failing stderr is ignored: there is nowhere left to report it.
+  /// Writes one line to stderr, control bytes from the input escaped. A failing stderr is ignored:
+  /// there is nowhere left to report it.
   static func say(_ line: String) {
-    let bytes = Array((line.hasSuffix("\n") ? line : line + "\n").utf8)
+    let safe = TextEscaping.terminal(line)
+    let bytes = Array((safe.hasSuffix("\n") ? safe : safe + "\n").utf8)
     bytes.withUnsafeBytes { b in
       var done = 0
       while done < b.count {
