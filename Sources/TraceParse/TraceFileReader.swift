@@ -83,6 +83,25 @@ public struct TraceFileReader {
     } catch let e as ByteSourceError {
       throw TraceInputError(file: name, line: 0, kind: .brokenStream, e.message)
     }
+    guard let forced = forcedFormat else { return try readLines(source, displayName: name, into: &sink).result }
+    // A forced format must read something: lines it takes for blanks or comments are not enough.
+    var counted = RecordCounter(inner: sink)
+    let (result, sniffed) = try readLines(source, displayName: name, into: &counted)
+    sink = counted.inner
+    if counted.records == 0 {
+      let looks = sniffed.map { $0 == forced ? "" : "; it looks like \($0.rawValue)" } ?? ""
+      throw TraceInputError(
+        file: name, line: 1, kind: .notATrace,
+        "nothing in the file reads as \(forced.rawValue) (forced by --format): \(result.lines) lines, no \(forced.rawValue) record\(looks)"
+      )
+    }
+    return result
+  }
+
+  /// Reads the lines of a text input into `sink`; also gives what the sniffer made of the first lines.
+  private func readLines<S: TraceRecordSink>(_ source: ByteSource, displayName name: String, into sink: inout S)
+    throws -> (result: TraceReadResult, sniffed: TraceFormat?)
+  {
     var log = DiagnosticLog(file: name)
     var sniffer = FormatSniffer()
     var held: [(bytes: [UInt8], number: Int)] = []
@@ -120,6 +139,8 @@ public struct TraceFileReader {
       summary = try reader.forEachLine { line, number in
         if parser != nil {
           parser!.parse(line, number: number, into: &sink, log: &log)
+          // What the file looks like, for the error when a forced format reads nothing.
+          if number <= FormatSniffer.sampleLines { sniffer.observe(line) }
           if number >= Self.garbageWindow, parser!.recognisedLines == 0 {
             throw TraceInputError(
               file: name, line: 1, kind: .notATrace,
@@ -176,9 +197,10 @@ public struct TraceFileReader {
         file: name, line: 1, kind: .notATrace,
         "no line could be read as \(format!.rawValue) (\(unrecognised) lines tried)")
     }
-    return TraceReadResult(
+    let result = TraceReadResult(
       format: format!, lines: summary.lines, bytes: summary.bytes, recognisedLines: recognised,
       unrecognisedLines: unrecognised, isCutWindow: parser!.isCutWindow, diagnostics: log.summarized)
+    return (result, sniffer.format)
   }
 
   /// trace-cmd's magic: `\x17\x08\x44tracing`.
@@ -217,6 +239,17 @@ public struct TraceFileReader {
         file: file, line: 0, kind: .unsupportedFormat,
         "\(format.rawValue) input is recognised but not parsed yet")
     }
+  }
+}
+
+/// Passes records on and counts them (a forced format that reads no record is an error).
+struct RecordCounter<Inner: TraceRecordSink>: TraceRecordSink {
+  var inner: Inner
+  var records = 0
+
+  mutating func receive(_ record: TraceRecord) {
+    records += 1
+    inner.receive(record)
   }
 }
 

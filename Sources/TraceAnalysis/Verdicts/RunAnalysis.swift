@@ -76,6 +76,12 @@ public enum RunAnalyzer {
 
   /// Analyses one file. Throws when it cannot be read at all.
   public static func analyzeFile(_ path: String, options: AnalysisOptions) throws -> FileAnalysis {
+    var seen = Set<Int32>()
+    return try analyzeFile(path, options: options, seen: &seen)
+  }
+
+  /// Analyses one file; adds the tids it holds that `options.threads` asks for to `seen`.
+  static func analyzeFile(_ path: String, options: AnalysisOptions, seen: inout Set<Int32>) throws -> FileAnalysis {
     let symbols = SymbolTable()
     let tracker = ThreadTracker(symbols: symbols, rule: options.rule, thresholds: options.thresholds)
     var reader = TraceFileReader(symbols: symbols, forcedFormat: options.format)
@@ -88,6 +94,7 @@ public enum RunAnalyzer {
     var analysis = FaultLoopDetector(tracker: tracker).analyze(file: display, read: read)
     if !options.threads.isEmpty {
       analysis.threads = analysis.threads.filter { options.threads.contains($0.tid) }
+      seen.formUnion(options.threads.filter { tracker.threads[$0] != nil })
     }
     return analysis
   }
@@ -100,6 +107,7 @@ public enum RunAnalyzer {
     var results: [FileAnalysis] = []
     var firstError: TraceInputError?
     let inFolder = files != [path]
+    var seen = Set<Int32>()
     for f in files {
       if inFolder, let kind = SpecialFile.kind(f) {
         // Reading a FIFO or a device of a folder would block or never end; named alone it is read.
@@ -110,7 +118,7 @@ public enum RunAnalyzer {
         continue
       }
       do {
-        results.append(try analyzeFile(f, options: options))
+        results.append(try analyzeFile(f, options: options, seen: &seen))
       } catch let e as TraceInputError where e.diagnostic.kind == .empty && files.count > 1 {
         results.append(skipped(f, .empty))
       } catch let e as TraceInputError {
@@ -121,6 +129,14 @@ public enum RunAnalyzer {
     }
     if results.allSatisfy({ $0.skipped != nil }) {
       throw firstError ?? TraceInputError(file: path, line: 0, kind: .open, "no capture in the folder could be read")
+    }
+    let missing = options.threads.subtracting(seen).sorted()
+    if !missing.isEmpty {
+      let which = missing.map(String.init).joined(separator: ", ")
+      throw TraceInputError(
+        file: path, line: 0, kind: .unknownThread,
+        "no thread with tid \(which) (--thread) in \(files.count == 1 ? "the capture" : "any of its \(files.count) captures")"
+      )
     }
     return RunCombination.combine(input: path, results)
   }

@@ -35,6 +35,8 @@ public enum DiagnosticKind: String, Sendable, Codable, CaseIterable, Comparable 
   case oversizedLine = "oversized-line"
   /// The last line has no newline.
   case truncated
+  /// A thread asked for (`--thread`) is in none of the captures.
+  case unknownThread = "unknown-thread"
   /// Samples of other events left out (only one event's samples are folded).
   case skippedEvent = "skipped-event"
 
