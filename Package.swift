@@ -39,7 +39,7 @@ let package = Package(
     .plugin(name: "GitCommitPlugin", capability: .buildTool()),
     .testTarget(name: "TraceParseTests", dependencies: ["TraceParse", "CZlib", "CZstd"]),
     .testTarget(name: "TraceAnalysisTests", dependencies: ["TraceAnalysis"]),
-    .testTarget(name: "TraceReportTests", dependencies: ["TraceReport"]),
+    .testTarget(name: "TraceReportTests", dependencies: ["TraceReport", "TraceFold", "TraceDat"]),
     .testTarget(name: "TraceFoldTests", dependencies: ["TraceFold", "TraceDat"]),
     .testTarget(name: "TraceCaptureTests", dependencies: ["TraceCapture"]),
     .testTarget(name: "TraceDatTests", dependencies: ["TraceDat", "TraceAnalysis"]),
