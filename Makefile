@@ -1,7 +1,8 @@
 SHELL := /bin/bash
 # iou-analyze — build, test, demo, bench, lab. Every target installs what it needs first.
 SWIFT ?= swift
-APT_PACKAGES := pkg-config zlib1g-dev libzstd-dev libtracecmd-dev libtracefs-dev libtraceevent-dev
+# chromium: the flame graph and HTML report tests load the pages in headless Chromium.
+APT_PACKAGES := pkg-config zlib1g-dev libzstd-dev libtracecmd-dev libtracefs-dev libtraceevent-dev chromium
 BIN := .build/release/iou-analyze
 
 .PHONY: all deps build demo test lint bench lab fuzz man dist dist-check clean

@@ -8,13 +8,14 @@ public struct CollapserGuess {
   /// The collapsers in the order they are asked.
   public var candidates: [any StackCollapser]
 
-  /// Every format `collapse` reads: trace.dat (when a decoder is given), pasted reports, perf script,
-  /// ftrace text, kernel logs, /proc stacks.
+  /// Every format `collapse` reads: trace.dat (when a decoder is given), folded stacks, pasted
+  /// reports, perf script, ftrace text, kernel logs, /proc stacks.
   public init(options: FoldOptions, traceDat: (any TraceDatDecoding)?) {
     var all: [any StackCollapser] = []
     if let traceDat { all.append(TraceDatCollapser(options: options, decoder: traceDat)) }
     all += [
-      PastedReportCollapser(options: options), PerfScriptCollapser(options: options), FtraceCollapser(options: options),
+      FoldedStacksCollapser(), PastedReportCollapser(options: options), PerfScriptCollapser(options: options),
+      FtraceCollapser(options: options),
       KernelLogCollapser(options: options), ProcStackCollapser(options: options),
     ]
     candidates = all

@@ -17,6 +17,8 @@ public struct FlameTree {
     public internal(set) var before: Int64 = 0
     /// Weight of stacks that end in this frame (its self weight).
     public internal(set) var selfValue: Int64 = 0
+    /// Self weight before (differential trees).
+    public internal(set) var selfBefore: Int64 = 0
     /// Children in first-seen order (sorted by name by ``sortChildren()``).
     public internal(set) var children: [Int] = []
   }
@@ -24,8 +26,8 @@ public struct FlameTree {
   /// All nodes; index 0 is the root, whose value is the total.
   public private(set) var nodes: [Node] = [Node(nameID: 0, depth: 0)]
   /// True when the weights came with before counts (two-count lines or ``differential(before:after:)``).
-  public private(set) var isDifferential = false
-  private var names = ByteInterner()
+  public internal(set) var isDifferential = false
+  var names = ByteInterner()
   private var childIndex: [ChildKey: Int] = [:]
   private var nameBytes: [[UInt8]] = [[]]
 
@@ -73,6 +75,7 @@ public struct FlameTree {
       start = end + 1
     }
     nodes[node].selfValue = nodes[node].selfValue.addingSaturated(weight)
+    nodes[node].selfBefore = nodes[node].selfBefore.addingSaturated(before)
   }
 
   /// Orders every node's children by name (bytewise), as flamegraph.pl draws them.
@@ -92,19 +95,10 @@ public struct FlameTree {
     var log = DiagnosticLog(file: displayName)
     do {
       _ = try LineReader(source: source).forEachLine { line, number in
-        let t = line.trimmed()
-        if t.isEmpty || t[0] == UInt8(ascii: "#") { return true }
-        guard let (stack, first, second) = Self.split(t) else {
+        if !tree.addFoldedLine(line) {
           log.add(
             .warning, .unparsedLine, line: number,
-            "not a folded stack line ('frames count'), skipped: \(t.quotedPreview())")
-          return true
-        }
-        if let second {
-          tree.isDifferential = true
-          tree.add(stack, weight: second, before: first)
-        } else {
-          tree.add(stack, weight: first)
+            "not a folded stack line ('frames count'), skipped: \(line.trimmed().quotedPreview())")
         }
         return true
       }
@@ -112,6 +106,21 @@ public struct FlameTree {
       throw TraceInputError(file: displayName, line: 0, kind: .brokenStream, e.message)
     }
     return (tree, log.summarized)
+  }
+
+  /// Adds one folded line; blank lines and `#` comments are skipped. False when the line does not
+  /// end in a count.
+  @discardableResult public mutating func addFoldedLine(_ line: ByteSpan) -> Bool {
+    let t = line.trimmed()
+    if t.isEmpty || t[0] == UInt8(ascii: "#") { return true }
+    guard let (stack, first, second) = Self.split(t) else { return false }
+    if let second {
+      isDifferential = true
+      add(stack, weight: second, before: first)
+    } else {
+      add(stack, weight: first)
+    }
+    return true
   }
 
   /// `frames count [count]` → the frames and one or two counts (decimal, fractions cut).
@@ -160,18 +169,23 @@ public struct FlameTree {
     return out
   }
 
-  /// Calls `body` with every stack that has self weight (`a;b;c` bytes) and that weight.
+  /// Calls `body` with every stack that ends in a frame (`a;b;c` bytes) and its self weight.
   public func forEachStack(_ body: ([UInt8], Int64) -> Void) {
+    forEachStack { s, w, _ in body(s, w) }
+  }
+
+  /// Calls `body` with every stack that ends in a frame, its self weight and its self weight before.
+  public func forEachStack(_ body: ([UInt8], Int64, Int64) -> Void) {
     var path: [Int] = []
     func visit(_ i: Int) {
       if i != 0 { path.append(i) }
-      if nodes[i].selfValue != 0 || (i != 0 && nodes[i].children.isEmpty) {
+      if nodes[i].selfValue != 0 || nodes[i].selfBefore != 0 || (i != 0 && nodes[i].children.isEmpty) {
         var s: [UInt8] = []
         for (k, n) in path.enumerated() {
           if k > 0 { s.append(UInt8(ascii: ";")) }
           s += nameBytes[Int(nodes[n].nameID)]
         }
-        body(s, nodes[i].selfValue)
+        body(s, nodes[i].selfValue, nodes[i].selfBefore)
       }
       for c in nodes[i].children { visit(c) }
       if i != 0 { path.removeLast() }

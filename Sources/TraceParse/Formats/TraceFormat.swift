@@ -12,6 +12,9 @@ public enum TraceFormat: String, Sendable, CaseIterable, Codable {
   case pastedReport = "report"
   /// trace-cmd's binary `trace.dat`.
   case traceDat = "trace.dat"
+  /// Folded stacks (`a;b;c 12`, FlameGraph's format, what `collapse` prints): read by `collapse` and
+  /// `flamegraph` only, never sniffed for analysis.
+  case folded
 
   /// What users type for `--format`.
   public static var names: String { allCases.map(\.rawValue).joined(separator: ", ") }

@@ -22,7 +22,10 @@ struct CollapseCommand: ParsableCommand {
       function_graph text (ftrace, trace-cmd report): the weight is each call's self time (duration
         minus its traced children) summed per stack, in whole microseconds (rounded; stacks under
         0.5 us in all are left out). Calls whose entry precedes the capture are folded as name;fn.
+      trace.dat (trace-cmd's binary file, given by its path): as function_graph text.
       /proc stacks, dmesg stack reports, pasted reports: each stack counts 1 (innermost frame last).
+      folded stacks (this command's output): merged per stack ('a;b;c 10 12' before/after lines too).
+      The format is picked from the first lines, one check per format (--format forces one).
 
       Output lines are sorted bytewise. Exit status: 0, or 2 for bad input, bad usage or output that could not be written.
       """)

@@ -11,10 +11,11 @@ struct IOUAnalyze: ParsableCommand {
     discussion: ExitStatus.help,
     version: BuildInfo.versionText,
     subcommands: [
-      AnalyzeCommand.self, CompareCommand.self, CollapseCommand.self, CaptureCommand.self, WatchCommand.self,
+      AnalyzeCommand.self, CompareCommand.self, CollapseCommand.self, FlameGraphCommand.self, CaptureCommand.self,
+      WatchCommand.self,
     ])
 
   func run() throws {
-    throw ValidationError("Missing subcommand: analyze, compare, collapse, capture or watch.")
+    throw ValidationError("Missing subcommand: analyze, compare, collapse, flamegraph, capture or watch.")
   }
 }
