@@ -37,8 +37,8 @@ import Testing
 
   @Test func everySubcommandHasACurrentManPage() throws {
     let commands = try Self.commands()
-    // The root, analyze, compare, collapse, capture, watch, and the library's help subcommand.
-    #expect(commands.count == 7)
+    // The root, analyze, compare, collapse, flamegraph, capture, watch, and the library's help subcommand.
+    #expect(commands.count == 8)
     let builtIn: Set<String> = ["help", "version"]
     for c in commands {
       let name = c["commandName"] as? String ?? ""
