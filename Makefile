@@ -4,6 +4,7 @@ SWIFT ?= swift
 # chromium: the flame graph and HTML report tests load the pages in headless Chromium.
 APT_PACKAGES := pkg-config zlib1g-dev libzstd-dev libtracecmd-dev libtracefs-dev libtraceevent-dev chromium
 BIN := .build/release/iou-analyze
+DEBIAN_MIRROR ?= http://deb.debian.org/debian
 
 .PHONY: all deps build demo test lint bench lab fuzz man dist dist-check clean
 
@@ -63,5 +64,20 @@ man:
 	  --date "$$(git log -1 --format=%cs 2>/dev/null || date +%F)" --authors "iou-analyze maintainers" \
 	  --output-directory docs/man
 
+## dist: release binary with the Swift runtime linked statically, and dist/iou-analyze_VERSION_ARCH.deb
+## (binary, man pages, bash/zsh/fish completions; Depends on the Debian packages of its shared libraries).
+DIST_BIN := .build-static/release/iou-analyze
+dist: deps
+	@$(MAKE) --no-print-directory deps APT_PACKAGES="binutils dpkg"
+	flock /tmp/iou-release.lock $(SWIFT) build -c release --static-swift-stdlib --product iou-analyze \
+	  --scratch-path .build-static
+	packaging/build-deb.sh $(DIST_BIN) dist
+
+## dist-check: install the .deb into a fresh Debian 12 root (debootstrap, no Swift) and run
+## `iou-analyze analyze` on a real capture inside it with chroot (root; needs a Debian mirror).
+dist-check: dist
+	@$(MAKE) --no-print-directory deps APT_PACKAGES="debootstrap"
+	packaging/dist-check.sh dist/iou-analyze_*.deb $(DEBIAN_MIRROR)
+
 clean:
-	rm -rf .build bench/out
+	rm -rf .build .build-static dist bench/out
