@@ -54,12 +54,11 @@ public enum Wording {
         inFault, total, percent(inFault, total), inRetry, lines.first, lines.last)
     case .faultSampleRate(let n, let span):
       String(format: "%.0f fault-path samples/s over %@", Double(n) / seconds(span), Format.duration(span))
-    case .cpuShareFromSampleCounts(let p, let samples, let all, let cpus):
+    case .cpuShareFromSamples(let p, let method):
+      String(format: "on-CPU %.0f%% of one CPU: %@", p, text(method))
+    case .mostlyOffCPU(let p, let max):
       String(
-        format:
-          "on-CPU %.0f%% of one CPU: %d of the %d samples taken on %d CPU%@ (clock event, every CPU sampled alike)",
-        p, samples, all, cpus, cpus == 1 ? "" : "s")
-    case .cpuShareFromPeriods(let p): String(format: "sum of its sample periods = %.0f%% of the capture window", p)
+        format: "on-CPU only %.0f%% of the time (below %.0f%%): no loop keeps a thread off its CPU that long", p, max)
     case .sighting(let s): text(s, framesShown: 4)
     case .procStat(let from, let to, let span, let p, let states, let lines):
       String(
@@ -70,6 +69,14 @@ public enum Wording {
     case .ownerWaitsForWorkers(let tid, let comm, let frame):
       "task \(tid) (\(comm)) is blocked in D waiting for io workers to exit (\(frame)), while this worker keeps running"
     case .noFaultPath: "no call of the fault function and no fault-path stack for this thread in the capture"
+    }
+  }
+
+  /// How a sampled CPU share was computed.
+  public static func text(_ method: CPUShareMethod) -> String {
+    switch method {
+    case .periodsOfBusiestCPU(let cpu, let mine, let theirs):
+      "its sample periods (\(mine)) over the periods sampled on the busiest CPU, CPU \(cpu) (\(theirs))"
     }
   }
 
@@ -90,7 +97,15 @@ public enum Wording {
       String(format: "on-CPU only %.0f%% of the time: not a tight loop, but sampling cannot show sleeps", p)
     case .sampledEvidence:
       "sampled evidence: the thread burns a CPU inside the fault path; a function_graph trace would count the retries"
-    case .noCPUShareFromSamples: "sampled in the fault path, but the sample periods do not give its CPU share"
+    case .noCPUShareFromSamples(let why):
+      switch why {
+      case .noPeriods:
+        "sampled in the fault path, but the samples have no periods, so they do not give its CPU share (perf script -F needs `period`)"
+      case .noCPUColumn:
+        "sampled in the fault path, but the samples have no CPU column, so they do not give its CPU share (record with -a, print `cpu`)"
+      }
+    case .sampledWaiting:
+      "sampled evidence: it is seldom on a CPU, and its samples in the fault path show where it waits; a function_graph trace would show each sleep"
     case .weakerThanTrace:
       "weaker evidence than a trace: no sequence of retries was recorded; capture function_graph and sched_switch to prove the loop"
     case .lockupReport: "a soft-lockup/RCU-stall report caught it running in the fault path"

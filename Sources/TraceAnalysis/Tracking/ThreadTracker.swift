@@ -32,8 +32,12 @@ public final class ThreadTracker: TraceRecordSink {
   /// Sampled-input capture window (first and last sample).
   var firstSample: Int64?
   var lastSample: Int64?
-  /// True when sample periods are times (cpu-clock, task-clock), so they add up to CPU time.
-  var timedSamples = false
+  /// Sampled input: samples printed without a period (`perf script -F` without `period`, ftrace
+  /// stack traces), which give no CPU share.
+  var samplesWithoutPeriod = 0
+  /// Sampled input: the sum of the sample periods on each CPU (when the CPU column is printed).
+  /// Periods count the sampled event, whatever it is (ns for cpu-clock, cycles for cycles).
+  var samplePeriodsPerCPU: [Int32: Int64] = [:]
   /// What a pasted report states about a task (claims, not measurements), by tid.
   var claims: [Int32: [ReportedClaim]] = [:]
   /// Sampled input: all samples, and samples per CPU (when the CPU column is printed).
@@ -296,9 +300,11 @@ public final class ThreadTracker: TraceRecordSink {
     t.samples += 1
     totalSamples += 1
     if ctx.cpu >= 0 { samplesPerCPU[ctx.cpu, default: 0] += 1 }
-    if let period, symbols.name(event).contains("clock") {
+    if let period {
       t.samplePeriodSum = t.samplePeriodSum.addingSaturated(period)
-      timedSamples = true
+      if ctx.cpu >= 0 { samplePeriodsPerCPU[ctx.cpu] = (samplePeriodsPerCPU[ctx.cpu] ?? 0).addingSaturated(period) }
+    } else {
+      samplesWithoutPeriod += 1
     }
     if let ts = ctx.timestamp {
       if firstSample == nil { firstSample = ts }

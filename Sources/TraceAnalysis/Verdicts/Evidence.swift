@@ -79,10 +79,11 @@ public enum ThreadEvidence: Sendable, Codable, Equatable {
   case faultSamples(inFaultPath: Int, total: Int, inRetryFunction: Int, lines: LineRange)
   /// Sampled input: fault-path samples over the time between the first and the last.
   case faultSampleRate(samples: Int, spanNs: Int64)
-  /// Sampled input: CPU share from counting samples (every CPU sampled alike by a system-wide clock).
-  case cpuShareFromSampleCounts(cpuSharePercent: Double, samples: Int, allSamples: Int, cpus: Int)
-  /// Sampled input: CPU share from the sum of the sample periods over the capture window.
-  case cpuShareFromPeriods(cpuSharePercent: Double)
+  /// Sampled input: the thread's CPU share, and how it was computed.
+  case cpuShareFromSamples(cpuSharePercent: Double, method: CPUShareMethod)
+  /// Sampled input: on-CPU at most `maxPercent` of the time, which no loop is: the samples in
+  /// the fault path show where it waits.
+  case mostlyOffCPU(cpuSharePercent: Double, maxPercent: Double)
   /// A stack of the thread in the fault path.
   case sighting(sighting: StackSighting)
   /// /proc stat counters: CPU ticks between the first and the last sample.
@@ -97,6 +98,24 @@ public enum ThreadEvidence: Sendable, Codable, Equatable {
   case ownerWaitsForWorkers(tid: Int32, comm: String, frame: String)
   /// Nothing in the capture places it in the fault path.
   case noFaultPath
+}
+
+/// How a sampled thread's CPU share was computed.
+public enum CPUShareMethod: Sendable, Codable, Equatable {
+  /// The sum of the thread's sample periods over the sum of the periods sampled on the busiest
+  /// CPU over the capture. Periods count the sampled event (ns of cpu-clock, cycles, instructions,
+  /// ...); a CPU running the whole capture collects the most, so the ratio is the thread's share
+  /// of one CPU for any sampling event, in frequency mode too (periods then vary per sample).
+  case periodsOfBusiestCPU(cpu: Int32, threadPeriods: Int64, cpuPeriods: Int64)
+}
+
+/// Why sampled input gives no CPU share.
+public enum CPUShareGap: Sendable, Codable, Equatable {
+  /// Samples without a period (`perf script -F` without `period`; ftrace stack traces, which an
+  /// event takes, not a timer).
+  case noPeriods
+  /// No CPU column (`perf record` of one task, `perf script -F` without `cpu`): no CPU to compare with.
+  case noCPUColumn
 }
 
 /// Why a verdict is INCONCLUSIVE or weaker than it could be.
@@ -118,7 +137,9 @@ public enum Caveat: Sendable, Codable, Equatable {
   /// Sampled evidence decided: the thread burns a CPU inside the fault path.
   case sampledEvidence
   /// Needs corroboration: the samples do not give the thread's CPU share.
-  case noCPUShareFromSamples
+  case noCPUShareFromSamples(reason: CPUShareGap)
+  /// Sampled evidence decided: on-CPU too little for a loop, it waits in the fault path.
+  case sampledWaiting
   /// Corroborated: weaker than a trace (no sequence of retries recorded).
   case weakerThanTrace
   /// A soft-lockup or RCU-stall report caught it running in the fault path.

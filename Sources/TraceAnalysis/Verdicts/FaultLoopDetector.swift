@@ -76,7 +76,7 @@ public struct FaultLoopDetector {
     if t.samples > 0 { applySamples(t, &v) }
     if !t.snapshots.isEmpty || !t.cpuTimes.isEmpty { applySnapshots(t, &v) }
     applyLostEvents(t, &v)
-    if v.verdict == .notInFault { v.evidence.append(.noFaultPath) }
+    if v.verdict == .notInFault, t.faultSamples == 0 { v.evidence.append(.noFaultPath) }
     return v
   }
 

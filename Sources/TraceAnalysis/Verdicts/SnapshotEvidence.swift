@@ -7,22 +7,13 @@ extension FaultLoopDetector {
     guard t.faultSamples > 0 else { return }
     let symbols = tracker.symbols
     let share = Double(t.faultSamples) / Double(t.samples)
+    let cpu = sampledCPUShare(t)
     var cpuShare: Double?
-    var periodShare: Double?
-    if tracker.timedSamples, let a = tracker.firstSample, let b = tracker.lastSample, b > a {
-      periodShare = min(1, Double(t.samplePeriodSum) / (Double(b) - Double(a)))
-      cpuShare = periodShare
+    if case .share(let c, let method) = cpu {
+      cpuShare = c
+      if v.cpuSharePercent == nil { v.cpuSharePercent = c * 100 }
+      v.evidence.append(.cpuShareFromSamples(cpuSharePercent: c * 100, method: method))
     }
-    // A clock event recorded system-wide (`-a`, CPU column present) samples every CPU at the same
-    // rate, idle included: the thread's share of one CPU's samples is its CPU share, whatever the
-    // real sampling rate was (a guest without high-resolution timers samples every tick, not at -F).
-    var sampleShare: Double?
-    if tracker.timedSamples, tracker.samplesPerCPU.count > 0, tracker.totalSamples > 0 {
-      let perCPU = Double(tracker.totalSamples) / Double(tracker.samplesPerCPU.count)
-      sampleShare = min(1, Double(t.samples) / perCPU)
-      cpuShare = sampleShare
-    }
-    v.cpuSharePercent = cpuShare.map { $0 * 100 }
     if v.loopStack.isEmpty { v.loopStack = t.sampleStack.map { symbols.name($0) } }
     v.evidence.append(
       .faultSamples(
@@ -31,15 +22,13 @@ extension FaultLoopDetector {
     if let a = t.firstFaultSample, let b = t.lastFaultSample, b > a {
       v.evidence.append(.faultSampleRate(samples: t.faultSamples, spanNs: b.subtractingSaturated(a)))
     }
-    if let c = sampleShare {
-      v.evidence.append(
-        .cpuShareFromSampleCounts(
-          cpuSharePercent: c * 100, samples: t.samples, allSamples: tracker.totalSamples,
-          cpus: tracker.samplesPerCPU.count))
-    }
-    if let c = periodShare { v.evidence.append(.cpuShareFromPeriods(cpuSharePercent: c * 100)) }
     guard v.episodes.isEmpty else { return }  // a trace of the same thread decides; samples only add
-    if t.faultSamples < thresholds.minFaultSamples {
+    if let c = cpuShare, c < thresholds.maxAsleepShare {
+      // Rarely on a CPU: no loop, whatever the fault-path samples say; they show where it waits.
+      v.evidence.append(.mostlyOffCPU(cpuSharePercent: c * 100, maxPercent: thresholds.maxAsleepShare * 100))
+      v.verdict = t.retrySamples > 0 ? .sleeping : .notInFault
+      v.caveats.append(.sampledWaiting)
+    } else if t.faultSamples < thresholds.minFaultSamples {
       v.verdict = .inconclusive
       v.caveats.append(.tooFewFaultSamples(samples: t.faultSamples, needed: thresholds.minFaultSamples))
     } else if share < thresholds.minFaultSampleShare {
@@ -55,10 +44,31 @@ extension FaultLoopDetector {
     } else if cpuShare != nil {
       v.verdict = .spinning
       v.caveats.append(.sampledEvidence)
-    } else {
+    } else if case .unknown(let why) = cpu {
       v.verdict = .inconclusive
-      v.caveats.append(.noCPUShareFromSamples)
+      v.caveats.append(.noCPUShareFromSamples(reason: why))
     }
+  }
+
+  /// A sampled thread's CPU share, or why the samples do not give one.
+  enum SampledShare {
+    case share(Double, CPUShareMethod)
+    case unknown(CPUShareGap)
+  }
+
+  /// The thread's sample periods over those of the busiest CPU (see ``CPUShareMethod``). It
+  /// needs every sample's period and CPU; the event's name plays no part.
+  func sampledCPUShare(_ t: TrackedThread) -> SampledShare {
+    if tracker.samplesWithoutPeriod > 0 { return .unknown(.noPeriods) }
+    guard
+      let busiest = tracker.samplePeriodsPerCPU.max(by: {
+        $0.value < $1.value || $0.value == $1.value && $0.key > $1.key
+      }),
+      busiest.value > 0
+    else { return .unknown(.noCPUColumn) }
+    let c = min(1, Double(t.samplePeriodSum) / Double(busiest.value))
+    return .share(
+      c, .periodsOfBusiestCPU(cpu: busiest.key, threadPeriods: t.samplePeriodSum, cpuPeriods: busiest.value))
   }
 
   func applySnapshots(_ t: TrackedThread, _ v: inout ThreadVerdict) {
@@ -115,10 +125,10 @@ extension FaultLoopDetector {
     } else if !running.isEmpty {
       v.verdict = .inconclusive
       v.caveats.append(.caughtOnCPU(snapshots: running.count))
-    } else if !sleeping.isEmpty && (busy ?? 0) < 0.2 {
+    } else if !sleeping.isEmpty && (busy ?? 0) < thresholds.maxAsleepShare {
       v.verdict = .sleeping
       v.evidence.append(.blockedInFaultSnapshots(count: sleeping.count, snapshots: t.snapshots.count))
-    } else if let busy, busy < 0.2, v.isWorker, faultShots.isEmpty {
+    } else if let busy, busy < thresholds.maxAsleepShare, v.isWorker, faultShots.isEmpty {
       v.verdict = .notInFault
     }
   }

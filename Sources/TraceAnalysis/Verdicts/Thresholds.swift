@@ -18,6 +18,9 @@ public struct Thresholds: Sendable, Codable, Equatable {
   public var minFaultSamples = 5
   /// /proc stat input: CPU share between two samples that counts as burning a CPU. Default 0.8.
   public var minBusyShare = 0.8
+  /// Sampled and /proc stat input: CPU share below which a thread is off-CPU most of the time,
+  /// which a loop never is (evidence against a spin). Default 0.2.
+  public var maxAsleepShare = 0.2
 
   /// The defaults.
   public init() {}
