@@ -104,6 +104,8 @@ public enum Wording {
       case .noCPUColumn:
         "sampled in the fault path, but the samples have no CPU column, so they do not give its CPU share (record with -a, print `cpu`)"
       }
+    case .namedByLockdepOnly:
+      "only lockdep's list of lock holders names it: the report holds no stack of it, so where it is (spinning in the fault path or not) is not shown; a sysrq-l backtrace or a trace would"
     case .sampledWaiting:
       "sampled evidence: it is seldom on a CPU, and its samples in the fault path show where it waits; a function_graph trace would show each sleep"
     case .weakerThanTrace:

@@ -86,3 +86,43 @@ import TraceParse
     #expect(r.format == .kernelLog)
   }
 }
+
+/// What the analysis makes of the syzbot-form report: the task blocked in io_wq_put_and_exit
+/// and the worker lockdep names, INCONCLUSIVE because the report holds no stack of the worker.
+@Suite struct SyzbotHungTaskVerdictTests {
+  static let sysrq = Fixtures.path("shared-traces/vanilla-6.12.117/threadexit/sysrq.txt")
+
+  @Test func theBlockedTaskAndItsLockdepWorkerAreNamedAndNothingIsDecided() throws {
+    let run = try analyze(Fixtures.temporary(SyzbotHungTaskReport.lines()))
+    #expect(run.verdict == .inconclusive && run.exitCode == 3)
+    let file = try #require(run.files.first)
+    let blocked = try #require(file.blockedTasks.first { $0.tid == 92 })
+    #expect(blocked.comm == "uffd_iou" && blocked.waitsForWorkers && blocked.reportedHung && blocked.workers == [93])
+    let w = try #require(run.thread(93))
+    #expect(w.comm == "iou-wrk-92" && w.isWorker && w.ownerTid == 92)
+    #expect(w.verdict == .inconclusive && w.caveats == [.namedByLockdepOnly])
+    #expect(!w.evidence.contains(.noFaultPath))
+  }
+
+  @Test func withoutLockdepTheWaiterAloneIsInconclusive() throws {
+    let run = try analyze(Fixtures.temporary(SyzbotHungTaskReport.lines(withLockdep: false)))
+    #expect(run.verdict == .inconclusive && run.files.first?.threads.isEmpty == true)
+    #expect(run.reasons.contains(.waiterWithoutWorker(tid: 92, comm: "uffd_iou", file: run.files[0].file)))
+  }
+
+  @Test func aBacktraceOfTheWorkerInTheReportDecides() throws {
+    // Edit: the worker's real sysrq-l NMI backtrace (sysrq.txt, from `NMI backtrace for cpu 0` to
+    // its `</TASK>`, timestamps removed) appended to the report, as syzbot's reports carry the
+    // NMI backtraces of all CPUs after a hung task.
+    let lines = Fixtures.lines(Self.sysrq).map { l in
+      l.firstIndex(of: "]").map { String(l[l.index(after: $0)...].dropFirst()) } ?? l
+    }
+    let from = try #require(lines.firstIndex { $0 == "NMI backtrace for cpu 0" })
+    let to = try #require(lines[from...].firstIndex { $0 == " </TASK>" })
+    let run = try analyze(Fixtures.temporary(SyzbotHungTaskReport.lines() + Array(lines[from...to]) + [""]))
+    let w = try #require(run.thread(93))
+    #expect(!w.caveats.contains(.namedByLockdepOnly))
+    #expect(w.verdict == .spinning)  // caught on-CPU in the fault path while its owner waits for it
+    #expect(w.evidence.contains { if case .ownerWaitsForWorkers(92, _, _) = $0 { true } else { false } })
+  }
+}

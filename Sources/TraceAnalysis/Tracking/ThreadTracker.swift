@@ -29,9 +29,6 @@ public final class ThreadTracker: TraceRecordSink {
   var records = 0
   /// Set once ``finish()`` closed the open phases.
   var finished = false
-  /// Sampled-input capture window (first and last sample).
-  var firstSample: Int64?
-  var lastSample: Int64?
   /// Sampled input: samples printed without a period (`perf script -F` without `period`, ftrace
   /// stack traces), which give no CPU share.
   var samplesWithoutPeriod = 0
@@ -40,15 +37,15 @@ public final class ThreadTracker: TraceRecordSink {
   var samplePeriodsPerCPU: [Int32: Int64] = [:]
   /// What a pasted report states about a task (claims, not measurements), by tid.
   var claims: [Int32: [ReportedClaim]] = [:]
-  /// Sampled input: all samples, and samples per CPU (when the CPU column is printed).
-  var totalSamples = 0
-  var samplesPerCPU: [Int32: Int] = [:]
+  /// lockdep's lock-holder lines (``KernelLogParser/heldLocksEvent``) name tasks this way.
+  let heldLocksEvent: Symbol
 
   /// A tracker classifying symbols of `symbols` with `rule`.
   public init(symbols: SymbolTable, rule: FaultLoopRule = .userfaultfdRetry, thresholds: Thresholds = Thresholds()) {
     self.symbols = symbols
     roles = SymbolRoles(symbols: symbols, rule: rule)
     self.thresholds = thresholds
+    heldLocksEvent = symbols.intern(KernelLogParser.heldLocksEvent)
   }
 
   @inline(__always)
@@ -128,8 +125,9 @@ public final class ThreadTracker: TraceRecordSink {
     case .lost(let ctx, let count):
       lost.append(LostMarker(line: ctx.line, cpu: ctx.cpu, count: count))
       lostTotal = Int(Int64(lostTotal).addingSaturated(count ?? 1))
-    case .event(let ctx, _):
-      _ = owner(ctx)
+    case .event(let ctx, let name):
+      let t = owner(ctx)
+      if name == heldLocksEvent { t.namedByLockdep = true }
     case .claim(let ctx, let claim):
       claims[owner(ctx).tid, default: []].append(claim)
     case .sample(let ctx, let event, let period, let stack):
@@ -298,17 +296,11 @@ public final class ThreadTracker: TraceRecordSink {
     _ t: TrackedThread, _ ctx: RecordContext, _ event: Symbol, _ period: Int64?, _ stack: StackFrames
   ) {
     t.samples += 1
-    totalSamples += 1
-    if ctx.cpu >= 0 { samplesPerCPU[ctx.cpu, default: 0] += 1 }
     if let period {
       t.samplePeriodSum = t.samplePeriodSum.addingSaturated(period)
       if ctx.cpu >= 0 { samplePeriodsPerCPU[ctx.cpu] = (samplePeriodsPerCPU[ctx.cpu] ?? 0).addingSaturated(period) }
     } else {
       samplesWithoutPeriod += 1
-    }
-    if let ts = ctx.timestamp {
-      if firstSample == nil { firstSample = ts }
-      lastSample = max(lastSample ?? ts, ts)
     }
     var inFault = false
     var retry = false

@@ -140,6 +140,8 @@ public enum Caveat: Sendable, Codable, Equatable {
   case noCPUShareFromSamples(reason: CPUShareGap)
   /// Sampled evidence decided: on-CPU too little for a loop, it waits in the fault path.
   case sampledWaiting
+  /// Known only from lockdep's list of lock holders: the report holds no stack of it.
+  case namedByLockdepOnly
   /// Corroborated: weaker than a trace (no sequence of retries recorded).
   case weakerThanTrace
   /// A soft-lockup or RCU-stall report caught it running in the fault path.

@@ -75,6 +75,7 @@ public struct FaultLoopDetector {
     }
     if t.samples > 0 { applySamples(t, &v) }
     if !t.snapshots.isEmpty || !t.cpuTimes.isEmpty { applySnapshots(t, &v) }
+    applyNamedOnly(t, &v)
     applyLostEvents(t, &v)
     if v.verdict == .notInFault, t.faultSamples == 0 { v.evidence.append(.noFaultPath) }
     return v

@@ -50,6 +50,14 @@ extension FaultLoopDetector {
     }
   }
 
+  /// A task that only lockdep names (`1 lock held by iou-wrk-92/93:` after a hung-task report)
+  /// is in the report without any stack: nothing tells whether it spins.
+  func applyNamedOnly(_ t: TrackedThread, _ v: inout ThreadVerdict) {
+    guard t.namedByLockdep, t.totalCalls == 0, t.samples == 0, t.snapshots.isEmpty, t.cpuTimes.isEmpty else { return }
+    v.verdict = .inconclusive
+    v.caveats.append(.namedByLockdepOnly)
+  }
+
   /// A sampled thread's CPU share, or why the samples do not give one.
   enum SampledShare {
     case share(Double, CPUShareMethod)
