@@ -59,7 +59,7 @@ public struct CollapserGuess {
     for i in asked.indices where !ruledOut[i] && asked[i].isApplicableAtEndOfSample() == .yes { return asked[i] }
     throw TraceInputError(
       file: displayName, line: 1, kind: .notATrace,
-      "none of the first \(lines) lines looks like a format collapse reads (use --format to force one of: \(candidates.map(\.format.rawValue).joined(separator: ", ")))"
+      "not a trace: none of the first \(lines) lines looks like a format collapse reads (use --format to force one of: \(candidates.map(\.format.rawValue).joined(separator: ", ")))"
     )
   }
 }

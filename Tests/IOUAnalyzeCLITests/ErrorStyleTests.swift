@@ -36,6 +36,18 @@ import Testing
     }
   }
 
+  @Test func inputThatIsNoTraceIsNamedTheSameByEveryCommand() throws {
+    // The real trace.dat with its first 64 bytes cut off: no format recognises what is left.
+    var bytes = [UInt8](
+      FileManager.default.contents(atPath: CLI.fixture("shared-traces/fix-fail-fault/threadexit/trace.dat"))!)
+    bytes.removeFirst(64)
+    let path = Self.temporaryFile(bytes)
+    for (command, r) in try Self.runEverywhere(path) {
+      #expect(r.status == 2, "\(command)")
+      #expect(r.stderr.hasPrefix("iou-analyze: \(path):1: not a trace: "), "\(command): \(r.stderr)")
+    }
+  }
+
   @Test func warningsCarryTheProgramNameFileAndLine() throws {
     var lines = String(decoding: FileManager.default.contents(atPath: Self.fix)!, as: UTF8.self)
       .split(separator: "\n", omittingEmptySubsequences: false).map(String.init)

@@ -62,6 +62,6 @@ import Testing
   @Test func textThatIsNoTraceIsAnInputError() throws {
     let r = try CLI.run(["flamegraph", "-"], stdin: Data("hello\nworld\n".utf8))
     #expect(r.status == 2)
-    #expect(r.stderr.contains("<stdin>:1: none of the first 2 lines looks like a format collapse reads"))
+    #expect(r.stderr.contains("<stdin>:1: not a trace: none of the first 2 lines looks like a format collapse reads"))
   }
 }

@@ -56,7 +56,7 @@ import TraceParse
     #expect {
       try pick(p)
     } throws: { e in
-      "\(e)".hasPrefix("\(p):1: error: none of the first 2 lines looks like a format collapse reads")
+      "\(e)".hasPrefix("\(p):1: error: not a trace: none of the first 2 lines looks like a format collapse reads")
     }
     let empty = Fixtures.temporary(Array("\n  \n".utf8))
     #expect {
