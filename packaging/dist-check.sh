@@ -8,6 +8,7 @@ mirror=${2:-http://deb.debian.org/debian}
 root=$(cd "$(dirname "$0")/.." && pwd)
 fixture=$root/fixtures/shared-traces/vanilla-6.12.117/threadexit/fgraph_proc.txt
 chroot_dir=$(mktemp -d /tmp/iou-dist-check.XXXXXX)
+chmod 0755 "$chroot_dir"  # the root of the new system: apt's _apt user must get in
 cleanup() {
   umount "$chroot_dir/proc" 2>/dev/null || true
   rm -rf --one-file-system "$chroot_dir"
