@@ -1,0 +1,217 @@
+import Foundation
+import Testing
+
+@testable import TraceAnalysis
+
+/// Every rule of the detector on both sides of its boundary, on the real vanilla capture
+/// (fixtures/shared-traces/vanilla-6.12.117/threadexit) and its siblings, edited in code where a
+/// test says so.
+@Suite struct RuleBoundaryTests {
+  static let graph = Fixtures.lines(Fixtures.vanillaGraph)
+  /// The worker's handle_userfault() entries: the first sleeps, the 78 after it return at once.
+  static let retries = CaptureEdits.entries(graph, comm: "iou-wrk-67")
+
+  func worker(_ run: RunAnalysis) throws -> ThreadVerdict { try #require(run.thread(67)) }
+
+  // MARK: - minimum retries
+
+  @Test func seventyEightBackToBackRetriesAreALoopWhenSeventyEightMakeOne() throws {
+    #expect(Self.retries.count == 79)
+    let w = try worker(try analyze(Fixtures.vanillaGraph) { $0.thresholds.minRetries = 78 })
+    #expect(w.verdict == .spinning)
+    #expect(w.episodes.last?.faultCalls == 78)
+  }
+
+  @Test func seventyEightBackToBackRetriesAreNoLoopWhenSeventyNineMakeOne() throws {
+    let w = try worker(try analyze(Fixtures.vanillaGraph) { $0.thresholds.minRetries = 79 })
+    #expect(w.verdict == .inconclusive)
+    #expect(w.episodes.last?.facts.first == .tooFewRetriesAtEnd(retries: 78, needed: 79))
+  }
+
+  // MARK: - longest gap between retries
+
+  /// Stretch: every line from the 6th retry of the loop on is stamped `ns` later, so the gap
+  /// between the 5th retry's return and the 6th retry's entry grows by `ns` (it is ~80 µs).
+  func stretchedBeforeSixthRetry(_ ns: Int64) -> String {
+    Fixtures.temporary(CaptureEdits.shift(Self.graph, from: Self.retries[6], by: ns))
+  }
+
+  @Test func aGapJustUnderTheLimitKeepsOneLoop() throws {
+    let w = try worker(try analyze(stretchedBeforeSixthRetry(49_000_000)))
+    let spin = try #require(w.episodes.last)
+    #expect(spin.verdict == .spinning && spin.faultCalls == 78 && spin.firstLine == 271)
+  }
+
+  @Test func aGapJustOverTheLimitEndsTheLoop() throws {
+    let w = try worker(try analyze(stretchedBeforeSixthRetry(51_000_000)))
+    let spin = try #require(w.episodes.last)
+    // The five retries before the gap are too few for a loop; the 73 after it are one.
+    #expect(spin.verdict == .spinning && spin.faultCalls == 73 && spin.firstLine == Self.retries[6] + 1)
+  }
+
+  @Test func theGapLimitIsTheThresholdNotAConstant() throws {
+    let stretched = stretchedBeforeSixthRetry(51_000_000)
+    let w = try worker(try analyze(stretched) { $0.thresholds.maxRetryGap = 52_000_000 })
+    #expect(w.episodes.last?.faultCalls == 78)
+  }
+
+  // MARK: - preempted is not asleep
+
+  /// Edit: the worker's one switch-out inside its first fault call (line 193) says `prev_state`
+  /// `state` instead of S.
+  func firstSwitchOut(_ state: String) throws -> String {
+    var lines = Self.graph
+    #expect(lines[192].contains("prev_pid=67 prev_prio=120 prev_state=S "))
+    lines[192] = lines[192].replacingOccurrences(of: "prev_state=S ", with: "prev_state=\(state) ")
+    return Fixtures.temporary(lines)
+  }
+
+  @Test func aSwitchOutInSIsASleep() throws {
+    #expect(try worker(try analyze(Fixtures.vanillaGraph)).episodes.map(\.verdict) == [.sleeping, .spinning])
+  }
+
+  @Test func aSwitchOutInDIsASleep() throws {
+    #expect(try worker(try analyze(try firstSwitchOut("D"))).episodes.map(\.verdict) == [.sleeping, .spinning])
+  }
+
+  @Test func aSwitchOutInRIsAPreemptionNotASleep() throws {
+    let w = try worker(try analyze(try firstSwitchOut("R")))
+    #expect(w.episodes.map(\.verdict) == [.spinning])
+    let spin = try #require(w.episodes.first)
+    #expect(spin.faultCalls == 79)
+    #expect(spin.facts.contains(.onlyPreempted(preemptions: 1)))
+  }
+
+  // MARK: - lost events
+
+  func withLost(_ marker: String, before index: Int) -> String {
+    var lines = Self.graph
+    lines.insert(marker, at: index)
+    return Fixtures.temporary(lines)
+  }
+
+  @Test func lostEventsJustBeforeTheFirstFaultDoNotMatter() throws {
+    let w = try worker(try analyze(withLost("CPU:0 [LOST 10 EVENTS]", before: Self.retries[0])))
+    #expect(w.verdict == .spinning && w.caveats.isEmpty == false && !w.caveats.contains { isLost($0) })
+  }
+
+  @Test func lostEventsJustAfterTheFirstFaultOnItsCPUMakeItInconclusive() throws {
+    let w = try worker(try analyze(withLost("CPU:0 [LOST 10 EVENTS]", before: Self.retries[0] + 1)))
+    #expect(w.verdict == .inconclusive)
+    #expect(w.caveats.contains(.lostEvents(line: Self.retries[0] + 2, cpu: 0, events: 10)))
+  }
+
+  @Test func lostEventsOnACPUTheWorkerNeverRanOnDoNotMatter() throws {
+    // The guest has CPUs 0 and 1 and the worker ran on both; the marker names CPU 2.
+    let w = try worker(try analyze(withLost("CPU:2 [LOST 10 EVENTS]", before: 3000)))
+    #expect(w.verdict == .spinning)
+    let onItsCPU = try worker(try analyze(withLost("CPU:1 [LOST 10 EVENTS]", before: 3000)))
+    #expect(onItsCPU.verdict == .inconclusive)
+  }
+
+  func isLost(_ c: Caveat) -> Bool { if case .lostEvents = c { true } else { false } }
+
+  // MARK: - the worst phase decides
+
+  @Test func aLoopThatEndsStillMakesTheThreadSpinning() throws {
+    // Edit: the worker's lines from its 41st retry on are dropped (other tasks' lines stay), and
+    // every line from there on is stamped 100 ms later: the loop stops, the worker goes on.
+    let cut = Self.retries[41]
+    var lines = CaptureEdits.shift(Self.graph, from: cut, by: 100_000_000)
+    lines = Array(lines[..<cut]) + lines[cut...].filter { !$0.contains(" iou-wrk-67 ") }
+    let w = try worker(try analyze(Fixtures.temporary(lines)))
+    #expect(w.episodes.map(\.verdict) == [.sleeping, .spinning, .resolved])
+    #expect(w.verdict == .spinning)
+    #expect(w.episodes[1].faultCalls == 40 && !w.episodes[1].untilEndOfCapture)
+  }
+
+  @Test func sleepingThenResolvedIsResolved() throws {
+    let w = try worker(try analyze(Fixtures.fixGraph))
+    #expect(w.episodes.map(\.verdict) == [.sleeping, .resolved] && w.verdict == .resolved)
+  }
+
+  // MARK: - hang minimum
+
+  func blockedOwner() throws -> (RunAnalysis, Int64) {
+    let run = try analyze(Fixtures.vanillaGraph)
+    let b = try #require(run.files[0].blockedTasks.first { $0.tid == 66 })
+    return (run, try #require(b.blockedForNs))
+  }
+
+  @Test func aTaskBlockedExactlyTheHangMinimumIsAResidualHang() throws {
+    let (run, blocked) = try blockedOwner()
+    var th = Thresholds()
+    th.hangMinimum = blocked
+    #expect(Comparison.residualHangs(run, th).map(\.tid) == [66])
+  }
+
+  @Test func aTaskBlockedJustUnderTheHangMinimumIsNot() throws {
+    let (run, blocked) = try blockedOwner()
+    var th = Thresholds()
+    th.hangMinimum = blocked + 1
+    #expect(Comparison.residualHangs(run, th).isEmpty)
+  }
+
+  @Test func aWorkerAsleepToTheEndForTheHangMinimumIsAResidualHang() throws {
+    // The first 250 lines: the worker is asleep in handle_userfault when they end.
+    let asleep = try analyze(Fixtures.temporary(Array(Self.graph.prefix(250))))
+    let sleep = try #require(try worker(asleep).episodes.last)
+    let d = try #require(sleep.durationNs)
+    var th = Thresholds()
+    th.hangMinimum = d
+    #expect(Comparison.residualHangs(asleep, th).map(\.tid) == [67])
+    th.hangMinimum = d + 1
+    #expect(Comparison.residualHangs(asleep, th).isEmpty)
+  }
+
+  // MARK: - snapshots and their corroboration
+
+  static let stacks = Fixtures.path("shared-traces/vanilla-6.12.117/threadexit/stacks.txt")
+
+  @Test func aBusyWorkerWithNoReadableStackSpinsWhenItsOwnerWaitsForIt() throws {
+    let w = try #require(try analyze(Self.stacks).thread(93))
+    #expect(w.verdict == .spinning)
+    #expect(w.caveats.contains(.weakerThanTrace) && !w.awaitsCorroboration)
+  }
+
+  @Test func aBusyWorkerWithNoReadableStackIsInconclusiveWithoutTheWaiter() throws {
+    // Edit: the sections of tid 92 (the exiting task in io_wq_put_and_exit) are dropped.
+    var keep = true
+    let lines = Fixtures.lines(Self.stacks).filter { line in
+      if line.hasPrefix("--- ") || line.hasPrefix("=== ") { keep = !line.hasPrefix("--- tid 92 ") }
+      return keep
+    }
+    let w = try #require(try analyze(Fixtures.temporary(lines)).thread(93))
+    #expect(w.verdict == .inconclusive)
+    #expect(w.caveats == [.burnsCPUStackNotShown] && w.awaitsCorroboration)
+  }
+
+  // MARK: - sampled input limits
+
+  static let perf = Fixtures.path("shared-traces/vanilla-6.12.117/threadexit/perf.txt")
+
+  @Test func exactlyTheMinimumFaultSamplesDecide() throws {
+    let w = try #require(try analyze(Self.perf) { $0.thresholds.minFaultSamples = 142 }.thread(93))
+    #expect(w.verdict == .spinning)
+  }
+
+  @Test func oneFaultSampleTooFewIsInconclusive() throws {
+    let w = try #require(try analyze(Self.perf) { $0.thresholds.minFaultSamples = 143 }.thread(93))
+    #expect(w.verdict == .inconclusive && w.caveats == [.tooFewFaultSamples(samples: 142, needed: 143)])
+  }
+
+  @Test func aFaultSampleShareAtTheLimitDecidesAndJustUnderDoesNot() throws {
+    // All 142 of the worker's samples are in the fault path: a share of exactly 1.
+    #expect(try analyze(Self.perf) { $0.thresholds.minFaultSampleShare = 1 }.thread(93)?.verdict == .spinning)
+    let w = try #require(try analyze(Self.perf) { $0.thresholds.minFaultSampleShare = 1.000_001 }.thread(93))
+    #expect(w.verdict == .inconclusive)
+    #expect(w.caveats.contains { if case .lowFaultSampleShare = $0 { true } else { false } })
+  }
+
+  @Test func aCPUShareAtTheBusyLimitDecidesAndJustUnderDoesNot() throws {
+    // The worker has 142 of the 283 samples of 2 CPUs: 100% of one CPU.
+    #expect(try analyze(Self.perf) { $0.thresholds.minBusyShare = 1 }.thread(93)?.verdict == .spinning)
+    let w = try #require(try analyze(Self.perf) { $0.thresholds.minBusyShare = 1.000_001 }.thread(93))
+    #expect(w.verdict == .inconclusive && w.caveats == [.notBusy(cpuSharePercent: 100)])
+  }
+}
