@@ -2,11 +2,13 @@ SHELL := /bin/bash
 # iou-analyze — build, test, demo, bench, lab. Every target installs what it needs first.
 SWIFT ?= swift
 # chromium: the flame graph and HTML report tests load the pages in headless Chromium.
-APT_PACKAGES := pkg-config zlib1g-dev libzstd-dev libtracecmd-dev libtracefs-dev libtraceevent-dev chromium
+# python3-jsonschema: the tests validate every JSON report against docs/schema/.
+APT_PACKAGES := pkg-config zlib1g-dev libzstd-dev libtracecmd-dev libtracefs-dev libtraceevent-dev chromium \
+  python3-jsonschema
 BIN := .build/release/iou-analyze
 DEBIAN_MIRROR ?= http://deb.debian.org/debian
 
-.PHONY: all deps build demo test lint bench lab fuzz man dist dist-check clean
+.PHONY: all deps build demo test lint bench lab fuzz man dist dist-check mutants clean
 
 all: build
 
@@ -78,6 +80,11 @@ dist: deps
 dist-check: dist
 	@$(MAKE) --no-print-directory deps APT_PACKAGES="debootstrap"
 	packaging/dist-check.sh dist/iou-analyze_*.deb $(DEBIAN_MIRROR)
+
+## mutants: deliberate small bugs in Sources/TraceAnalysis and the sniffer, each built and tested in a scratch
+## copy; prints the share killed and every survivor (MUTANTS_MAX=60 sampled with MUTANTS_SEED, MUTANTS_FILTER=path).
+mutants: deps
+	python3 tools/mutants.py
 
 clean:
 	rm -rf .build .build-static dist bench/out

@@ -27,7 +27,7 @@ public enum JSONReport {
   /// The top-level object (decodable, for programs that read the reports back).
   public struct Document: Codable, Sendable, Equatable {
     /// ``RunAnalysis/schemaVersion`` of the writer.
-    public var schemaVersion = RunAnalysis.schemaVersion
+    public var schemaVersion: Int = RunAnalysis.schemaVersion
     /// `analyze` or `compare`.
     public var command: String
     /// The worst run verdict, or the comparison's verdict.
