@@ -209,9 +209,12 @@ import Testing
   }
 
   @Test func aCPUShareAtTheBusyLimitDecidesAndJustUnderDoesNot() throws {
-    // The worker has 142 of the 283 samples of 2 CPUs: 100% of one CPU.
-    #expect(try analyze(Self.perf) { $0.thresholds.minBusyShare = 1 }.thread(93)?.verdict == .spinning)
-    let w = try #require(try analyze(Self.perf) { $0.thresholds.minBusyShare = 1.000_001 }.thread(93))
-    #expect(w.verdict == .inconclusive && w.caveats == [.notBusy(cpuSharePercent: 100)])
+    // The worker's sample periods are 142142142 of the 143143143 of the busiest CPU: ~99.3% of a CPU.
+    let share = 142_142_142.0 / 143_143_143.0
+    #expect(try analyze(Self.perf).thread(93)?.cpuSharePercent == share * 100)
+    #expect(try analyze(Self.perf) { $0.thresholds.minBusyShare = share }.thread(93)?.verdict == .spinning)
+    let w = try #require(try analyze(Self.perf) { $0.thresholds.minBusyShare = share.nextUp }.thread(93))
+    #expect(w.verdict == .inconclusive && w.caveats == [.notBusy(cpuSharePercent: share * 100)])
   }
+
 }
