@@ -51,6 +51,19 @@ import Testing
     }
   }
 
+  @Test func descriptionsAreWholeParagraphsForTheLibraryToWrap() throws {
+    // A hard line break inside a paragraph would be kept, and the wrapped help would break mid-sentence.
+    let dump = try CLI.run(["--experimental-dump-help"]).stdout
+    let json = try JSONSerialization.jsonObject(with: Data(dump.utf8)) as? [String: Any]
+    let root = try #require(json?["command"] as? [String: Any])
+    for c in [root] + ((root["subcommands"] as? [[String: Any]]) ?? []) {
+      let lines = (c["discussion"] as? String ?? "").split(separator: "\n", omittingEmptySubsequences: false)
+      for (a, b) in zip(lines, lines.dropFirst()) {
+        #expect(a.isEmpty || b.isEmpty, "\(c["commandName"] ?? ""): a paragraph breaks after '\(a.suffix(30))'")
+      }
+    }
+  }
+
   @Test func versionNamesTheCommitAndTheTracingLibraries() throws {
     let v = try CLI.run(["--version"]).stdout
     let lines = v.split(separator: "\n")

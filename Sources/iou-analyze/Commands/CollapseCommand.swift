@@ -12,22 +12,28 @@ struct CollapseCommand: ParsableCommand {
     discussion: """
       FILE is read like 'analyze' reads it ('-' for stdin, .gz/.zst directly) and folded by its format:
 
-      perf script: byte for byte what FlameGraph's stackcollapse-perf.pl (commit 41fee1f) prints with
-        the same options. The weight is the sum of the samples' periods (1 for samples without one,
-        such as tracepoints with a payload). Only the first event type seen is kept unless
-        --event-filter names one. The process name leads each stack (blanks become '_'); frames are
-        root first, '+0x..' offsets removed, '[unknown]' shown as '[dso]'. As in the Perl script, a
-        last sample that is not followed by a blank line is not counted, lines that fit nothing are
-        reported on stderr and skipped. Not supported: --inline, --context, --srcline.
-      function_graph text (ftrace, trace-cmd report): the weight is each call's self time (duration
-        minus its traced children) summed per stack, in whole microseconds (rounded; stacks under
-        0.5 us in all are left out). Calls whose entry precedes the capture are folded as name;fn.
+      perf script: byte for byte what FlameGraph's stackcollapse-perf.pl (commit 41fee1f) prints with the same \
+      options. The weight is the sum of the samples' periods (1 for samples without one, such as tracepoints \
+      with a payload). Only the first event type seen is kept unless --event-filter names one. The process \
+      name leads each stack (blanks become '_'); frames are root first, '+0x..' offsets removed, '[unknown]' \
+      shown as '[dso]'. As in the Perl script, a last sample that is not followed by a blank line is not \
+      counted, lines that fit nothing are reported on stderr and skipped. Not supported: --inline, --context, \
+      --srcline.
+
+      function_graph text (ftrace, trace-cmd report): the weight is each call's self time (duration minus its \
+      traced children) summed per stack, in whole microseconds (rounded; stacks under 0.5 us in all are left \
+      out). Calls whose entry precedes the capture are folded as name;fn.
+
       trace.dat (trace-cmd's binary file, given by its path): as function_graph text.
+
       /proc stacks, dmesg stack reports, pasted reports: each stack counts 1 (innermost frame last).
+
       folded stacks (this command's output): merged per stack ('a;b;c 10 12' before/after lines too).
+
       The format is picked from the first lines, one check per format (--format forces one).
 
-      Output lines are sorted bytewise. Exit status: 0, or 2 for bad input, bad usage or output that could not be written.
+      Output lines are sorted bytewise. Exit status: 0, or 2 for bad input, bad usage or output that could not \
+      be written.
       """)
 
   @Argument(help: "perf script output, a function_graph trace, stacks, or '-' for standard input.")

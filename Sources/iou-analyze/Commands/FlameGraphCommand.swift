@@ -11,15 +11,15 @@ struct FlameGraphCommand: ParsableCommand {
     abstract: "Draw the stacks of a trace as an interactive SVG flame graph (search, click to zoom, tooltips).",
     usage: "iou-analyze flamegraph [<options>] <file>",
     discussion: """
-      FILE is anything 'collapse' reads (perf script, function_graph text, trace.dat, /proc stacks,
-      dmesg, pasted reports) or folded stacks ('a;b;c 12' lines, as 'collapse' or FlameGraph print
-      them; 'a;b;c 10 12' lines, as difffolded.pl prints them, give a differential graph). '-' reads
-      standard input. The SVG is one self-contained file that works offline: click a frame to zoom,
-      'Reset Zoom' or Escape to go back, 'Search' or Ctrl-F to highlight frames by regular expression
-      (or open it with ?s=REGEX), hover for the frame's weight and share.
+      FILE is anything 'collapse' reads (perf script, function_graph text, trace.dat, /proc stacks, dmesg, \
+      pasted reports) or folded stacks ('a;b;c 12' lines, as 'collapse' or FlameGraph print them; 'a;b;c 10 \
+      12' lines, as difffolded.pl prints them, give a differential graph). '-' reads standard input. The SVG \
+      is one self-contained file that works offline: click a frame to zoom, 'Reset Zoom' or Escape to go back, \
+      'Search' or Ctrl-F to highlight frames by regular expression (or open it with ?s=REGEX), hover for the \
+      frame's weight and share.
 
-      With --before, the graph is differential (as difffolded.pl + flamegraph.pl): widths are FILE's
-      weights, red frames grew and blue frames shrank compared with the --before input.
+      With --before, the graph is differential (as difffolded.pl + flamegraph.pl): widths are FILE's weights, \
+      red frames grew and blue frames shrank compared with the --before input.
 
       Exit status: 0, or 2 for bad input, bad usage or output that could not be written.
       """)
