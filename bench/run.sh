@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # make bench: throughput of `iou-analyze analyze` on a ≥1 GiB function_graph trace built from the real
 # vanilla capture (repeated with shifted timestamps and pids), against `wc -l` on the same file in the same
-# run, and peak RSS. Then the collapse benchmark (perf script input) when its script is present.
+# run, and peak RSS. Then the lab's real whole-kernel function_graph capture (text and trace.dat in
+# ~/.cache/iou-analyze/lab/fullgraph, recorded by kernel-patch/lab/fullgraph.sh) when it is there, and the
+# collapse benchmark (perf script input) when its script is present.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 BIN=.build/release/iou-analyze
@@ -39,6 +41,26 @@ awk -v mib="$mib" -v w="$wc_s" -v a="$an_s" -v rss="$rss" -v rs="$rss_small" 'BE
   printf "  %-28s %8.3f s  %8.0f MiB/s   ratio to wc -l: %.3fx\n", "iou-analyze analyze", a, mib/a, w/a
   printf "  peak RSS: %.1f MiB on %d MiB, %.1f MiB on 64 MiB\n", rss/1024, mib, rs/1024
 }'
+# the lab's whole-kernel function_graph capture (kernel-patch/lab/fullgraph.sh), when it is in the lab cache
+export LAB_FULL=${LAB_CACHE:-$HOME/.cache/iou-analyze/lab}/fullgraph
+if [ -s "$LAB_FULL/fgraph_full.txt" ]; then
+  cat "$LAB_FULL/fgraph_full.txt" >/dev/null
+  fb=$(stat -c %s "$LAB_FULL/fgraph_full.txt")
+  fw=$(best 1 wc -l "$LAB_FULL/fgraph_full.txt")
+  fa=$(best 1 "$BIN" analyze "$LAB_FULL/fgraph_full.txt")
+  awk -v b="$fb" -v w="$fw" -v a="$fa" 'BEGIN{ m = b/1048576
+    printf "lab whole-kernel function_graph capture: %d MiB of text (real, %s)\n", m, ENVIRON["LAB_FULL"]
+    printf "  %-28s %8.3f s  %8.0f MiB/s\n", "wc -l", w, m/w
+    printf "  %-28s %8.3f s  %8.0f MiB/s   ratio to wc -l: %.3fx\n", "iou-analyze analyze", a, m/a, w/a }'
+  if [ -s "$LAB_FULL/trace.dat" ]; then
+    cat "$LAB_FULL/trace.dat" >/dev/null
+    da=$(best 1 "$BIN" analyze "$LAB_FULL/trace.dat")
+    awk -v b="$(stat -c %s "$LAB_FULL/trace.dat")" -v a="$da" 'BEGIN{
+      printf "  %-28s %8.3f s  (trace.dat of the same ring buffer, %d MiB)\n", "iou-analyze analyze trace.dat", a, b/1048576 }'
+  fi
+else
+  echo "(no lab whole-kernel capture in $LAB_FULL: kernel-patch/lab/fullgraph.sh records one)"
+fi
 if [ -x bench/collapse-bench.sh ] || [ -f bench/collapse-bench.sh ]; then
   bash bench/collapse-bench.sh
 fi

@@ -56,6 +56,7 @@ repro_args() {
     case "$1" in
         race) echo "race -f /tmp/race-target -n ${LAB_RACE_MAX:-400}" ;;
         busy-*) echo "$1 -b /dev/ram0 -p ${LAB_BUSY_PAGES:-10240}" ;;
+        many-workers) echo "$1 -b /dev/ram0" ;;
         *) echo "$1 -H -b /dev/ram0" ;;
     esac
 }
@@ -86,8 +87,9 @@ collect() {
         if [ -f "$raw/$f" ]; then cp "$raw/$f" "$dst/"; fi
     done
     recut_perf "$dst/perf.txt" "${LAB_FIXTURE_PERF_LINES:-500}"
-    # busy controls keep a longer function_graph window (20000 lines), gzip -9 (iou-analyze reads .gz)
-    case "$s" in busy-*) for f in "$dst"/fgraph_proc.txt "$dst"/fgraph_nosched.txt; do
+    # busy controls and many-workers keep a longer function_graph window (20000 lines), gzip -9
+    # (iou-analyze reads .gz)
+    case "$s" in busy-*|many-workers) for f in "$dst"/fgraph_proc.txt "$dst"/fgraph_nosched.txt; do
         if [ -f "$f" ]; then gzip -9 -n "$f"; fi; done ;; esac
     local ver="$LAB_CACHE/kernels/$k/version.txt"
     local args; args=$(repro_args "$s")
@@ -110,6 +112,10 @@ collect() {
         echo "- Reproducer: \`kernel-patch/repro/uffd_iou.c\` (static, liburing 2.3):"
         echo "  fgraph_proc.txt from its own run \`LAB_STOP_MS=1000 LAB_CLEAR_EACH=1 uffd_iou $args -R 3000\`;"
         echo "  perf.txt, stacks.txt, dmesg_hung.txt, sysrq.txt from one other run \`uffd_iou $args -R 3000 -x /lab/capture.sh\`."
+        case "$s" in many-workers)
+            echo "  The function_graph run keeps the first 19999 lines of \`trace\` (gzip -9); the capture command ran at"
+            echo "  \`nice -n -20\` (40 spinning workers leave a nice-0 shell about 1/40 of a CPU)." ;;
+        esac
         case "$s" in busy-*)
             echo "  fgraph_nosched.txt from a third run, the same as fgraph_proc.txt's but without any sched event enabled;"
             echo "  busy runs keep the first 19999 lines of \`trace\` (gzip -9), and their perf/stacks are taken while the faults are served." ;;
