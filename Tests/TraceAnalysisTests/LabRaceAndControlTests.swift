@@ -36,6 +36,19 @@ import Testing
   }
 }
 
+/// `iou-analyze capture --until-verdict` run in the lab guest against the race (fixtures/lab/live-capture-race).
+@Suite struct LabRaceLiveCaptureTests {
+  @Test func theSavedFolderOfACaptureThatStoppedOnTheRaceSpins() throws {
+    let run = try analyze(Fixtures.path("lab/live-capture-race/vanilla/capture"))
+    #expect(run.exitCode == 1)
+    // iteration 7's victim (pid 201): its bound worker spins; earlier victims' workers resolved.
+    let spinning = run.threads(in: .spinning).map(\.thread)
+    #expect(Set(spinning.map(\.tid)) == [203])
+    #expect(spinning.allSatisfy { $0.isWorker && $0.comm == "iou-wrk-201" })
+    #expect(run.threads(in: .resolved).count >= 3)
+  }
+}
+
 /// The race on each fix series, compared with vanilla's.
 @Suite struct LabRaceFixTests {
   func compare(_ kernel: String) throws -> Comparison {
