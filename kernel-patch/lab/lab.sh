@@ -113,8 +113,8 @@ collect() {
         echo "  fgraph_proc.txt from its own run \`LAB_STOP_MS=1000 LAB_CLEAR_EACH=1 uffd_iou $args -R 3000\`;"
         echo "  perf.txt, stacks.txt, dmesg_hung.txt, sysrq.txt from one other run \`uffd_iou $args -R 3000 -x /lab/capture.sh\`."
         case "$s" in many-workers)
-            echo "  The function_graph run keeps the first 19999 lines of \`trace\` (gzip -9); the capture command ran at"
-            echo "  \`nice -n -20\` (40 spinning workers leave a nice-0 shell about 1/40 of a CPU)." ;;
+            echo "  The function_graph run keeps the first 19999 lines of \`trace\` (gzip -9); capture.sh reniced"
+            echo "  itself to -20 (\`LAB_CAPTURE_NICE\`: 40 spinning workers leave a nice-0 shell about 1/40 of a CPU)." ;;
         esac
         case "$s" in busy-*)
             echo "  fgraph_nosched.txt from a third run, the same as fgraph_proc.txt's but without any sched event enabled;"

@@ -3,6 +3,8 @@
 # perf.txt, stacks.txt, dmesg_hung.txt, sysrq.txt of one victim (recipe: ../shared/traces/README.md).
 O=/out
 P=$VICTIM_PID
+# LAB_CAPTURE_NICE=N: run this script and what it starts at nice N (many-workers)
+[ -n "$LAB_CAPTURE_NICE" ] && renice -n "$LAB_CAPTURE_NICE" -p $$ > /dev/null
 
 # (c) perf: whole system, 2 s, call graphs
 if [ -x /usr/bin/perf ]; then

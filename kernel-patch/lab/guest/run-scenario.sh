@@ -68,13 +68,13 @@ if [ "$WHAT" = all ] || [ "$WHAT" = fgraph ]; then
 fi
 
 if [ "$WHAT" = all ] || [ "$WHAT" = rest ]; then
-    # 40 spinning workers leave a nice-0 shell ~1/40 of a CPU: capture at nice -20 (weight 88761 vs 40 x 1024)
-    CAP=/lab/capture.sh
-    [ "$S" = many-workers ] && CAP="nice -n -20 /lab/capture.sh"
-    echo "lab: === perf/stacks/dmesg_hung/sysrq run: uffd_iou $ARGS -x $CAP"
+    # 40 spinning workers leave a nice-0 shell ~1/40 of a CPU: capture.sh renices itself to -20
+    # (weight 88761 against 40 x 1024); busybox has renice but no nice
+    [ "$S" = many-workers ] && export LAB_CAPTURE_NICE=-20
+    echo "lab: === perf/stacks/dmesg_hung/sysrq run: uffd_iou $ARGS -x /lab/capture.sh"
     reset_tracing
     echo 4 > /proc/sys/kernel/hung_task_timeout_secs
     dmesg -c > /dev/null
-    /bin/uffd_iou $ARGS -R 3000 -x "$CAP" > $O/repro_rest.txt 2>&1
+    /bin/uffd_iou $ARGS -R 3000 -x /lab/capture.sh > $O/repro_rest.txt 2>&1
     cat $O/repro_rest.txt
 fi
