@@ -106,6 +106,11 @@ public enum Wording {
       }
     case .namedByLockdepOnly:
       "only lockdep's list of lock holders names it: the report holds no stack of it, so where it is (spinning in the fault path or not) is not shown; a sysrq-l backtrace or a trace would"
+    case .busyInKernelStackNotShown(let p):
+      String(
+        format:
+          "not an io worker, but it burns %.0f%% of a CPU in system time and no stack shows where (a running task's /proc stack is empty): a loop in the kernel is not ruled out; a trace or sysrq-l backtraces would show it",
+        p)
     case .sampledWaiting:
       "sampled evidence: it is seldom on a CPU, and its samples in the fault path show where it waits; a function_graph trace would show each sleep"
     case .weakerThanTrace:

@@ -139,7 +139,7 @@ public final class ThreadTracker: TraceRecordSink {
     case .cpuTimeSample(let ctx, let state, let user, let system):
       sawSnapshots = true
       let t = owner(ctx)
-      t.cpuTimes.append((ctx.timestamp, state, user.addingSaturated(system), ctx.line))
+      t.cpuTimes.append((ctx.timestamp, state, user.addingSaturated(system), system, ctx.line))
     }
   }
 

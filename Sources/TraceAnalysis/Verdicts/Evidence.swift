@@ -142,6 +142,9 @@ public enum Caveat: Sendable, Codable, Equatable {
   case sampledWaiting
   /// Known only from lockdep's list of lock holders: the report holds no stack of it.
   case namedByLockdepOnly
+  /// Not an io worker, but it burns a CPU in system time and no stack of it shows where (a running
+  /// task's /proc stack is empty): a kernel loop cannot be told from other kernel work.
+  case busyInKernelStackNotShown(systemSharePercent: Double)
   /// Corroborated: weaker than a trace (no sequence of retries recorded).
   case weakerThanTrace
   /// A soft-lockup or RCU-stall report caught it running in the fault path.

@@ -31,7 +31,7 @@ public struct FaultLoopDetector {
         t.totalCalls > 0
         || (isWorker ? t.faultSamples > 0 || t.snapshots.contains { $0.inFault } : t.retrySamples > 0 || retryShot)
       if let b = blockedTask(t, comm) { blocked.append(b) }
-      guard inFault || isWorker else { continue }
+      guard inFault || isWorker || burnsCPUInKernelUnseen(t) else { continue }
       verdicts.append(verdict(for: t, comm: comm, isWorker: isWorker))
     }
     linkOwners(&verdicts, &blocked)

@@ -50,6 +50,23 @@ extension FaultLoopDetector {
     }
   }
 
+  /// The share of a CPU a task spent in system time between its first and last timed
+  /// /proc/TID/stat samples (stime ticks at USER_HZ 100), or nil with fewer than two.
+  func systemShare(_ t: TrackedThread) -> Double? {
+    let timed = t.cpuTimes.filter { $0.timestamp != nil }
+    guard let a = timed.first, let b = timed.last, let ta = a.timestamp, let tb = b.timestamp, tb > ta else {
+      return nil
+    }
+    return (Double(b.systemTicks) - Double(a.systemTicks)) / 100 / (Double(tb.subtractingSaturated(ta)) / 1e9)
+  }
+
+  /// A task outside io-wq is in scope when it burns a CPU in system time and no stack of it is
+  /// in the fault path: its /proc stack is empty while it runs, so where it loops is unknown.
+  func burnsCPUInKernelUnseen(_ t: TrackedThread) -> Bool {
+    guard let system = systemShare(t), system >= thresholds.minBusyShare else { return false }
+    return !t.snapshots.contains(where: \.inFault)
+  }
+
   /// A task that only lockdep names (`1 lock held by iou-wrk-92/93:` after a hung-task report)
   /// is in the report without any stack: nothing tells whether it spins.
   func applyNamedOnly(_ t: TrackedThread, _ v: inout ThreadVerdict) {
@@ -127,6 +144,10 @@ extension FaultLoopDetector {
       // Caught on-CPU in the fault path again and again, never asleep in it.
       v.verdict = .spinning
       v.caveats.append(.snapshotEvidence(onCPUInFaultPath: running.count))
+    } else if !v.isWorker, let system = systemShare(t), system >= thresholds.minBusyShare {
+      // Outside io-wq, nothing ties it to the worker's loop: no corroboration makes it one.
+      v.verdict = .inconclusive
+      v.caveats.append(.busyInKernelStackNotShown(systemSharePercent: system * 100))
     } else if let busy, busy >= thresholds.minBusyShare {
       v.verdict = .inconclusive
       v.caveats.append(.burnsCPUStackNotShown)
