@@ -73,4 +73,17 @@ import TraceParse
     let run = try analyze(Fixtures.temporary(Self.inUserTime(Self.renamed(withoutWaiter: true))))
     #expect(run.thread(93) == nil && run.exitCode == 0)
   }
+
+  @Test(arguments: ["vanilla", "iowq-fail-fault", "seed-series"])
+  func theRealWriteSignalSubmitterIsNotAnAllClear(_ kernel: String) throws {
+    // Real: in the write-signal scenario the submitting thread itself (not an io worker) spins
+    // in the fault path at ~99% of a CPU (its README: spin_comm=uffd_iou); /proc shows it running
+    // with an empty stack.
+    let run = try analyze(Fixtures.path("lab/\(kernel)/write-signal/stacks.txt"))
+    #expect(run.exitCode == 3)
+    let busy = run.files.flatMap(\.threads).filter { t in
+      !t.isWorker && t.caveats.contains { if case .busyInKernelStackNotShown = $0 { true } else { false } }
+    }
+    #expect(busy.count == 1 && busy.first?.comm == "uffd_iou")
+  }
 }
