@@ -35,19 +35,13 @@ import TraceParse
     #expect(a.keys.contains { $0.contains("handle_userfault") })
   }
 
-  @Test func traceDatFromStdinIsAClearError() throws {
+  @Test func traceDatWithoutAPathIsAClearError() throws {
+    // What stdin gives the collapser: the bytes but no path to hand to libtracecmd.
     let p = Fixtures.path(Fixtures.fix + "trace.dat")
-    let fd = open(p, O_RDONLY)
-    defer { close(fd) }
-    let saved = dup(0)
-    dup2(fd, 0)
-    defer {
-      dup2(saved, 0)
-      close(saved)
-    }
+    var c = TraceDatCollapser(options: FoldOptions(), decoder: TraceDatDecoder())
     #expect {
-      try folded("-")
-    } throws: { e in "\(e)".contains("trace.dat cannot be read from stdin") }
+      _ = try c.collapse(try InputOpener.open(p), displayName: "<stdin>", path: nil)
+    } throws: { e in "\(e)" == "<stdin>: error: trace.dat cannot be read from stdin: give its path" }
   }
 
   @Test func perfWarningsCarryLineNumbers() throws {

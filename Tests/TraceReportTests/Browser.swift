@@ -35,30 +35,29 @@ enum Browser {
 
   private static func run(_ arguments: [String]) throws -> (stdout: String, stderr: String) {
     guard let binary else { throw Missing() }
-    let profile = FileManager.default.temporaryDirectory.appendingPathComponent("iou-chromium-\(UUID().uuidString)")
-    defer { try? FileManager.default.removeItem(at: profile) }
+    let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("iou-chromium-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(at: scratch) }
+    let errPath = scratch.appendingPathComponent("stderr").path
+    _ = FileManager.default.createFile(atPath: errPath, contents: nil)
+    let err = try FileHandle(forWritingTo: URL(fileURLWithPath: errPath))
     let p = Process()
-    p.executableURL = URL(fileURLWithPath: binary)
+    // coreutils' timeout ends a browser that hangs (the test then fails on the missing DOM).
+    p.executableURL = URL(fileURLWithPath: "/usr/bin/timeout")
     p.arguments =
       [
-        "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-extensions",
-        "--user-data-dir=\(profile.path)", "--enable-logging=stderr", "--v=0",
+        "60", binary, "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-extensions",
+        "--user-data-dir=\(scratch.appendingPathComponent("profile").path)", "--enable-logging=stderr", "--v=0",
       ] + arguments
     let out = Pipe()
-    let err = Pipe()
     p.standardOutput = out
     p.standardError = err
     p.standardInput = FileHandle.nullDevice
     try p.run()
-    // A browser that hangs is ended (the test then fails on the missing DOM).
-    DispatchQueue.global().asyncAfter(deadline: .now() + 90) { if p.isRunning { p.terminate() } }
-    // Read both pipes while the browser runs (a full pipe would stall it).
-    nonisolated(unsafe) var errData = Data()
-    let reader = Thread { errData = err.fileHandleForReading.readDataToEndOfFile() }
-    reader.start()
     let outData = out.fileHandleForReading.readDataToEndOfFile()
     p.waitUntilExit()
-    while !reader.isFinished { usleep(1000) }
+    try err.close()
+    let errData = FileManager.default.contents(atPath: errPath) ?? Data()
     return (String(decoding: outData, as: UTF8.self), String(decoding: errData, as: UTF8.self))
   }
 }
