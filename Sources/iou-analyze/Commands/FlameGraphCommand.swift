@@ -76,7 +76,7 @@ struct FlameGraphCommand: ParsableCommand {
 
   private func load(_ path: String) throws -> FlameGraphInput {
     try InputPath.checkFile(path)
-    let input = try FlameGraphInput.load(path, format: format, traceDat: TraceDatDecoder())
+    let input = try FlameGraphInput.load(path, format: format, traceDat: IsolatedTraceDatDecoder())
     if !quiet {
       for d in input.diagnostics { Console.report(d) }
     }
