@@ -31,6 +31,14 @@ import Testing
       sleep.facts.contains {
         if case .blockedOffCPU(let d) = $0 { (314_250_000..<314_350_000).contains(d) } else { false }
       })
+    // One call that slept (woken once by io-wq's signal); a single call has no wake-up rate.
+    #expect(sleep.facts.contains(.sleptThenReturned(calls: 1)) && sleep.facts.contains(.wakeups(count: 1)))
+    #expect(!sleep.facts.contains { if case .wokeAndRetried = $0 { true } else { false } })
+    #expect(
+      spin.facts.prefix(2) == [.backToBackRetries(count: 78), .retryRate(retries: 78, spanNs: 9_576_000)]
+        && spin.facts.contains(.neverBlocked) && spin.facts.contains(.onCPU(cpuSharePercent: 100)))
+    #expect(spin.facts.contains(.scheduleReturnedAtOnce(returnedAtOnce: 77, calls: 77)))
+    #expect(!spin.facts.contains { if case .wakeups = $0 { true } else { false } })
   }
 
   @Test func vanillaOwnerIsBlockedInDUntilTheEndAndLinkedToItsWorker() throws {
