@@ -197,9 +197,19 @@ verdict_name() {
     case "$1" in 0) echo "$2" ;; 1) echo "$3" ;; 2) echo "bad-input" ;; 3) echo "inconclusive" ;; *) echo "rc$1" ;; esac
 }
 
+# results K S: the reproducer's RESULT lines of K/S, from the raw guest output in the cache, or (a
+# cache without that run) from the fixture's README, which quotes them
+results() {
+    if ls "$RAW/$1/$2"/repro_*.txt > /dev/null 2>&1; then
+        cat "$RAW/$1/$2"/repro_fgraph.txt "$RAW/$1/$2"/repro_rest.txt 2>/dev/null | grep '^RESULT'
+    else
+        sed -n 's/^\(fgraph run\|capture run\): *\(RESULT .*\)/\2/p' "$FIXTURES/$1/$2/README.md" 2>/dev/null
+    fi
+}
+
 # the reproducer's own view: spin/no spin, threads in D, victim reaped
 observed() {
-    local r; r=$(cat "$RAW/$1/$2"/repro_fgraph.txt "$RAW/$1/$2"/repro_rest.txt 2>/dev/null | grep '^RESULT' | tail -1)
+    local r; r=$(results "$1" "$2" | tail -1)
     [ -n "$r" ] || { echo "-"; return; }
     local spin d reaped
     spin=$(sed -n 's/.* spin=\([a-z]*\).*/\1/p' <<< "$r")
@@ -237,7 +247,7 @@ cmd_table() {
                 set +e
                 "$ANALYZER" analyze "$d" > /dev/null 2>&1; an=$(verdict_name $? no-spin SPINNING)
                 # compare only where vanilla really spun (the reproducer saw it)
-                if [ -d "$FIXTURES/vanilla/$s" ] && grep -qs '^RESULT.* spin=yes' "$RAW/vanilla/$s"/repro_*.txt; then
+                if [ -d "$FIXTURES/vanilla/$s" ] && results vanilla "$s" | grep -q ' spin=yes'; then
                     "$ANALYZER" compare "$FIXTURES/vanilla/$s" "$d" > "$LAB_CACHE/compare.txt" 2>&1
                     cmp=$(verdict_name $? CONFIRMED "NOT CONFIRMED")
                     hang=$(residual_hangs "$LAB_CACHE/compare.txt")
