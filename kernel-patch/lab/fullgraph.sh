@@ -35,7 +35,7 @@ bytes=$(stat -c %s "$DST/fgraph_full.txt")
     echo "- guest command line: $(cat "$RAW/guest-cmdline.txt")"
     echo "- recipe: kernel-patch/lab/guest/fullgraph.sh (function_graph, no set_graph_function, funcgraph-proc +"
     echo "  funcgraph-abstime, sched_switch/sched_wakeup/sched_process_exit) during \`uffd_iou busy-uffd-iouring\`"
-    echo "- trace.dat: $(stat -c %s "$DST/trace.dat") bytes; fgraph_full.txt (\`trace-cmd report\` $(trace-cmd --version 2>/dev/null | head -1 | cut -d' ' -f3) on the host, ${report_s} s): $bytes bytes, $(wc -l < "$DST/fgraph_full.txt") lines"
+    echo "- trace.dat: $(stat -c %s "$DST/trace.dat") bytes; fgraph_full.txt (\`trace-cmd report\` $(trace-cmd --version 2>/dev/null | sed -n 's/^trace-cmd version \([^ ]*\).*/\1/p') on the host, ${report_s} s): $bytes bytes, $(wc -l < "$DST/fgraph_full.txt") lines"
     echo
     echo '```'
     cat "$RAW/script-output.txt"
