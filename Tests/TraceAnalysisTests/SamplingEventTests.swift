@@ -134,4 +134,19 @@ import TraceParse
     let not = try #require(try Self.run(edit) { $0.thresholds.minBusyShare = share + 1e-6 }.thread(93))
     #expect(not.verdict == .inconclusive && not.caveats.contains { if case .notBusy = $0 { true } else { false } })
   }
+
+  @Test func samplesWithoutATimeColumnCiteTheirFirstAndLastLine() throws {
+    // Edit: the capture printed without its time column (`perf script -F` without `time`).
+    let lines = PerfCaptureEdit(Self.vanilla).lines.map { l -> String in
+      guard !l.hasPrefix("\t"), !l.hasPrefix("#"), let colon = l.range(of: ": ") else { return l }
+      return String(l[..<l.index(colon.lowerBound, offsetBy: -12)]) + String(l[colon.upperBound...])
+    }
+    #expect(lines[1] == "iou-wrk-92      93 [000]    1001001 cpu-clock: ")
+    let w = try #require(try analyze(Fixtures.temporary(lines)).thread(93))
+    #expect(w.verdict == .spinning)
+    let cited = w.evidence.compactMap { e -> LineRange? in
+      if case .faultSamples(142, 142, 85, let r) = e { r } else { nil }
+    }
+    #expect(cited.first?.first == 2 && cited.first?.last == 3979)
+  }
 }

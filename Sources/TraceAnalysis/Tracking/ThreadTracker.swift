@@ -312,7 +312,7 @@ public final class ThreadTracker: TraceRecordSink {
     guard inFault else { return }
     t.faultSamples += 1
     if retry { t.retrySamples += 1 }
-    if t.firstFaultSample == nil {
+    if t.faultSamples == 1 {  // the first (samples without a time column have no timestamp to test)
       t.firstFaultSample = ctx.timestamp
       t.firstFaultSampleLine = ctx.line
     }
