@@ -3,7 +3,8 @@ SHELL := /bin/bash
 SWIFT ?= swift
 # chromium: the flame graph and HTML report tests load the pages in headless Chromium.
 # python3-jsonschema: the tests validate every JSON report against docs/schema/.
-APT_PACKAGES := pkg-config zlib1g-dev libzstd-dev libtracecmd-dev libtracefs-dev libtraceevent-dev chromium \
+# time: GNU time gives the hostile-input matrix test the peak RSS of each CLI run.
+APT_PACKAGES := pkg-config zlib1g-dev libzstd-dev libtracecmd-dev libtracefs-dev libtraceevent-dev time chromium \
   python3-jsonschema
 BIN := .build/release/iou-analyze
 DEBIAN_MIRROR ?= http://deb.debian.org/debian

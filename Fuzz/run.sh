@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # make fuzz: builds the libFuzzer targets, seeds a corpus per target from the real fixtures
-# (cut into pieces of at most 4 KiB at line boundaries, plus a gzip of each first piece), then runs
+# (cut into pieces of at most 2 KB at line boundaries, plus a gzip of each first piece), then runs
 # the targets one after the other (one job: the machine is shared) for FUZZ_SECONDS each.
 # Prints executions and crashes per target; crashing inputs are kept in .build/fuzz/crashes/.
 # Exit status 1 when any target crashed.
@@ -40,7 +40,7 @@ for t in $TARGETS; do
   n=0
   for f in $(seeds "$t" | sort | head -40); do
     n=$((n + 1))
-    split -C 4000 -d -a 3 "$f" "$corpus/seed-$n-"
+    split -C 2000 -d -a 3 "$f" "$corpus/seed-$n-"
     if [ "$t" = collapse ]; then  # the first byte picks the folder: even = perf script, odd = records
       mark='\001'
       case $f in *perf*) mark=P ;; esac
@@ -52,7 +52,7 @@ for t in $TARGETS; do
   # Keep at most 60 pieces per target (the first pieces of each file come first).
   ls "$corpus"/seed-* 2>/dev/null | sort -t- -k3 | tail -n +61 | xargs -r rm -f
   log="$out/logs/$t.log"
-  "$bin/fuzz-$t" -max_total_time="$SECONDS_PER_TARGET" ${RUNS:+-runs=$RUNS} -max_len=4096 -timeout=10 -rss_limit_mb=2048 \
+  "$bin/fuzz-$t" -max_total_time="$SECONDS_PER_TARGET" ${RUNS:+-runs=$RUNS} -max_len=2048 -timeout=10 -rss_limit_mb=2048 \
     -print_final_stats=1 -artifact_prefix="$out/crashes/$t-" "$corpus" >"$log" 2>&1
   rc=$?
   runs=$(grep -o 'stat::number_of_executed_units: *[0-9]*' "$log" | grep -o '[0-9]*$')

@@ -46,9 +46,9 @@ public struct TraceFileReader {
   public var progress: (@Sendable (Int) -> Void)?
   /// Lines between progress calls (default 2^20).
   public var progressInterval = 1 << 20
-  /// Lines read without one the parser recognises before the input is called garbage (a forced
+  /// Lines after which an input with fewer than 1% recognised lines is called garbage (a forced
   /// format on binary data, `/dev/urandom`): reading stops there instead of going on forever.
-  public static let garbageWindow = 1 << 20
+  public static let garbageWindow = 1 << 18
 
   /// Creates a reader that interns into `symbols`.
   public init(symbols: SymbolTable, forcedFormat: TraceFormat? = nil) {
@@ -134,6 +134,7 @@ public struct TraceFileReader {
 
     let reader = LineReader(source: source, maxLineLength: maxLineLength)
     var nextProgress = progress == nil ? Int.max : progressInterval
+    var garbageChecked = false
     let summary: LineReaderSummary
     do {
       summary = try reader.forEachLine { line, number in
@@ -141,10 +142,14 @@ public struct TraceFileReader {
           parser!.parse(line, number: number, into: &sink, log: &log)
           // What the file looks like, for the error when a forced format reads nothing.
           if number <= FormatSniffer.sampleLines { sniffer.observe(line) }
-          if number >= Self.garbageWindow, parser!.recognisedLines == 0 {
-            throw TraceInputError(
-              file: name, line: 1, kind: .notATrace,
-              "none of the first \(number) lines could be read as \(format!.rawValue); stopped reading")
+          if !garbageChecked, number >= Self.garbageWindow {
+            garbageChecked = true
+            let recognised = parser!.recognisedLines
+            if recognised * 100 < number {
+              throw TraceInputError(
+                file: name, line: 1, kind: .notATrace,
+                "only \(recognised) of the first \(number) lines could be read as \(format!.rawValue); stopped reading")
+            }
           }
           if number >= nextProgress {
             progress?(number)

@@ -7,6 +7,8 @@ public final class GzipSource: ByteSource {
   private var input: UnsafeMutableRawBufferPointer
   private var finished = false
   private var inFrame = false
+  private var membersDone = 0
+  private var produced: Int64 = 0
 
   /// Wraps `inner`, whose bytes are gzip data.
   public init(_ inner: ByteSource) throws {
@@ -40,6 +42,14 @@ public final class GzipSource: ByteSource {
         stream.next_in = input.baseAddress!.assumingMemoryBound(to: Bytef.self)
         stream.avail_in = uInt(n)
       }
+      if !inFrame, membersDone > 0 {
+        // Zero bytes after a member (tape or dd padding) are accepted, as `gzip -t` does.
+        while stream.avail_in > 0, stream.next_in.pointee == 0 {
+          stream.next_in += 1
+          stream.avail_in -= 1
+        }
+        if stream.avail_in == 0 { continue }
+      }
       inFrame = true
       let rc = inflate(&stream, Z_NO_FLUSH)
       switch rc {
@@ -47,12 +57,15 @@ public final class GzipSource: ByteSource {
         continue
       case Z_STREAM_END:
         inFrame = false
+        membersDone += 1
         inflateReset(&stream)
       default:
         let why = stream.msg.map { String(cString: $0) } ?? "code \(rc)"
-        throw ByteSourceError("broken gzip stream after \(stream.total_out) bytes: \(why)")
+        let done = produced + Int64(buffer.count - Int(stream.avail_out))
+        throw ByteSourceError("broken gzip stream after \(done) decompressed bytes: \(why)")
       }
     }
+    produced += Int64(buffer.count - Int(stream.avail_out))
     return buffer.count - Int(stream.avail_out)
   }
 }

@@ -65,7 +65,7 @@ struct AnalysisArguments: ParsableArguments {
       do {
         o.rule = try JSONDecoder().decode(FaultLoopRule.self, from: data)
       } catch {
-        throw FileError(file: rule, message: "not a fault-loop rule: \(RuleError.describe(error))")
+        throw FileError(file: rule, message: "not a fault-loop rule: \(RuleError.describe(error, in: data))")
       }
     }
     o.threads = Set(thread)
@@ -76,7 +76,7 @@ struct AnalysisArguments: ParsableArguments {
 /// Words for a rule file that does not decode.
 enum RuleError {
   /// What is wrong and where, from a `DecodingError` (instead of "The data isn't in the correct format").
-  static func describe(_ error: Error) -> String {
+  static func describe(_ error: Error, in data: Data) -> String {
     guard let e = error as? DecodingError else { return "\(error)" }
     func path(_ c: DecodingError.Context) -> String {
       let p = c.codingPath.map { $0.intValue.map { "[\($0)]" } ?? ".\($0.stringValue)" }.joined()
@@ -88,8 +88,27 @@ enum RuleError {
     case .valueNotFound(_, let c): return "missing value\(path(c))"
     case .dataCorrupted(let c):
       let underlying = (c.underlyingError as NSError?)?.userInfo["NSDebugDescription"] as? String
-      return "not valid JSON\(path(c))" + (underlying.map { ": \($0)" } ?? "")
+      return "not valid JSON\(path(c))" + ((underlying ?? syntaxError(data)).map { ": \($0)" } ?? "")
     @unknown default: return "\(e)"
+    }
+  }
+
+  /// Where the JSON syntax breaks, as `line L, column C` (the decoder does not say; the parser gives
+  /// a character offset).
+  static func syntaxError(_ data: Data) -> String? {
+    do {
+      _ = try JSONSerialization.jsonObject(with: data)
+      return nil
+    } catch {
+      guard let text = (error as NSError).userInfo["NSDebugDescription"] as? String else { return nil }
+      guard let r = text.range(of: "character "), let offset = Int(text[r.upperBound...].prefix { $0.isNumber }) else {
+        return text.hasPrefix("Unexpected end of file") ? "the file ends before the JSON does" : text
+      }
+      let before = data.prefix(offset)
+      let line = before.filter { $0 == 0x0A }.count + 1
+      let column = offset - (before.lastIndex(of: 0x0A).map { $0 + 1 } ?? 0) + 1
+      let what = text.components(separatedBy: " around").first ?? text
+      return "\(what.prefix(1).lowercased())\(what.dropFirst()) at line \(line), column \(column)"
     }
   }
 }
