@@ -46,8 +46,9 @@ public struct TraceFileReader {
   public var progress: (@Sendable (Int) -> Void)?
   /// Lines between progress calls (default 2^20).
   public var progressInterval = 1 << 20
-  /// Lines after which an input with fewer than 1% recognised lines is called garbage (a forced
-  /// format on binary data, `/dev/urandom`): reading stops there instead of going on forever.
+  /// Lines between checks that the input is not garbage (fewer than 1% recognised lines, or most
+  /// sampled lines binary: a forced format on binary data, `/dev/urandom`): reading stops there
+  /// instead of going on forever.
   public static let garbageWindow = 1 << 18
 
   /// Creates a reader that interns into `symbols`.
@@ -134,7 +135,9 @@ public struct TraceFileReader {
 
     let reader = LineReader(source: source, maxLineLength: maxLineLength)
     var nextProgress = progress == nil ? Int.max : progressInterval
-    var garbageChecked = false
+    var nextGarbageCheck = Self.garbageWindow
+    var sampledLines = 0
+    var binaryLines = 0
     let summary: LineReaderSummary
     do {
       summary = try reader.forEachLine { line, number in
@@ -142,13 +145,22 @@ public struct TraceFileReader {
           parser!.parse(line, number: number, into: &sink, log: &log)
           // What the file looks like, for the error when a forced format reads nothing.
           if number <= FormatSniffer.sampleLines { sniffer.observe(line) }
-          if !garbageChecked, number >= Self.garbageWindow {
-            garbageChecked = true
+          if number & 63 == 0 {
+            // Every 64th line sampled: a stream that turns out to be binary (a forced format on
+            // /dev/urandom) is stopped, checked at every garbage window.
+            sampledLines += 1
+            if FormatSniffer.looksBinary(line) { binaryLines += 1 }
+          }
+          if number >= nextGarbageCheck {
+            nextGarbageCheck += Self.garbageWindow
             let recognised = parser!.recognisedLines
-            if recognised * 100 < number {
+            if recognised * 100 < number || binaryLines * 2 > sampledLines {
               throw TraceInputError(
                 file: name, line: 1, kind: .notATrace,
-                "only \(recognised) of the first \(number) lines could be read as \(format!.rawValue); stopped reading")
+                binaryLines * 2 > sampledLines
+                  ? "\(binaryLines) of \(sampledLines) lines sampled in the first \(number) are binary data, not \(format!.rawValue) text; stopped reading"
+                  : "only \(recognised) of the first \(number) lines could be read as \(format!.rawValue); stopped reading"
+              )
             }
           }
           if number >= nextProgress {
