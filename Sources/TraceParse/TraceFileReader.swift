@@ -113,6 +113,10 @@ public struct TraceFileReader {
       throw TraceInputError(file: name, line: 0, kind: .format, "\(f.rawValue) input is not supported by this reader")
     }
 
+    // The garbage check counts from the first line the parser sees (white space before it is dropped).
+    var parsedFrom = 1
+    var nextGarbageCheck = Self.garbageWindow
+
     func decide() throws {
       if sniffer.sawNothing {
         throw TraceInputError(file: name, line: 0, kind: .empty, "the file is empty (nothing but white space)")
@@ -124,6 +128,8 @@ public struct TraceFileReader {
       }
       format = f
       parser = try makeParser(f, file: name)
+      parsedFrom = held.first?.number ?? 1
+      nextGarbageCheck = parsedFrom + Self.garbageWindow
       for h in held {
         h.bytes.withUnsafeBufferPointer { b in
           parser!.parse(ByteSpan(base: b.baseAddress, count: b.count), number: h.number, into: &sink, log: &log)
@@ -135,7 +141,6 @@ public struct TraceFileReader {
 
     let reader = LineReader(source: source, maxLineLength: maxLineLength)
     var nextProgress = progress == nil ? Int.max : progressInterval
-    var nextGarbageCheck = Self.garbageWindow
     var sampledLines = 0
     var binaryLines = 0
     let summary: LineReaderSummary
@@ -154,7 +159,7 @@ public struct TraceFileReader {
           if number >= nextGarbageCheck {
             nextGarbageCheck += Self.garbageWindow
             let recognised = parser!.recognisedLines
-            if recognised * 100 < number || binaryLines * 2 > sampledLines {
+            if recognised * 100 < number - parsedFrom || binaryLines * 2 > sampledLines {
               throw TraceInputError(
                 file: name, line: 1, kind: .notATrace,
                 binaryLines * 2 > sampledLines
