@@ -5,6 +5,8 @@ struct LostMarker {
   var line: Int
   var cpu: Int32
   var count: Int64?
+  /// The marker's time, or the last one before it.
+  var timestamp: Int64?
 }
 
 /// Builds per-thread state from a record stream: rebuilt call stacks (per thread; per CPU through
@@ -123,7 +125,7 @@ public final class ThreadTracker: TraceRecordSink {
       let n = thread(nextTid)
       if !n.commIsFull, n.comm == .none { n.comm = nextComm }
     case .lost(let ctx, let count):
-      lost.append(LostMarker(line: ctx.line, cpu: ctx.cpu, count: count))
+      lost.append(LostMarker(line: ctx.line, cpu: ctx.cpu, count: count, timestamp: ctx.timestamp ?? lastTimestamp))
       lostTotal = Int(Int64(lostTotal).addingSaturated(count ?? 1))
     case .event(let ctx, let name):
       let t = owner(ctx)
@@ -309,6 +311,7 @@ public final class ThreadTracker: TraceRecordSink {
       if r.contains(.faultPath) { inFault = true }
       if r.contains(.retry) { retry = true }
     }
+    t.markSample(line: ctx.line, timestamp: ctx.timestamp, inFault: inFault, frames: stack.frames)
     guard inFault else { return }
     t.faultSamples += 1
     if retry { t.retrySamples += 1 }
@@ -336,7 +339,8 @@ public final class ThreadTracker: TraceRecordSink {
     if t.snapshots.count < 256 {
       t.snapshots.append(
         TrackedThread.Snapshot(
-          source: source, state: state, line: ctx.line, inFault: inFault, exitWait: exitWait, frames: stack.frames))
+          source: source, state: state, line: ctx.line, timestamp: ctx.timestamp, inFault: inFault, exitWait: exitWait,
+          frames: stack.frames))
     }
   }
 }

@@ -110,6 +110,10 @@ final class TrackedThread {
   var snapshots: [Snapshot] = []
   /// Named by lockdep's list of lock holders (after a hung-task report), which shows no stack.
   var namedByLockdep = false
+  /// Samples for pictures (line, time, in the fault path, stack index), and their distinct stacks.
+  var sampleMarks: [(line: Int, timestamp: Int64?, inFault: Bool, stack: Int)] = []
+  var sampleStacks: [[Symbol]] = []
+  private var sampleStackIndex: [[Symbol]: Int] = [:]
   var cpuTimes: [(timestamp: Int64?, state: TaskState, ticks: Int64, systemTicks: Int64, line: Int)] = []
 
   /// One stack snapshot of the thread, classified once when it was read.
@@ -117,6 +121,7 @@ final class TrackedThread {
     var source: SnapshotSource
     var state: TaskState?
     var line: Int
+    var timestamp: Int64?
     /// A frame is in the fault path.
     var inFault: Bool
     /// A frame waits for io workers to exit (io_wq_put_and_exit).
@@ -126,6 +131,20 @@ final class TrackedThread {
   }
 
   init(tid: Int32) { self.tid = tid }
+
+  /// Keeps a sample for pictures (up to ``ThreadVerdict/markLimit``); `frames` innermost first.
+  func markSample(line: Int, timestamp: Int64?, inFault: Bool, frames: [Symbol]) {
+    guard sampleMarks.count < ThreadVerdict.markLimit else { return }
+    let index: Int
+    if let i = sampleStackIndex[frames] {
+      index = i
+    } else {
+      index = sampleStacks.count
+      sampleStacks.append(frames)
+      sampleStackIndex[frames] = index
+    }
+    sampleMarks.append((line, timestamp, inFault, index))
+  }
 
   func noteCPU(_ cpu: Int32) {
     if cpu >= 0 { cpuMask |= cpu < 63 ? (1 << UInt64(cpu)) : (1 << 63) }

@@ -42,7 +42,10 @@ public struct FaultLoopDetector {
     return FileAnalysis(
       file: file, format: read.format.rawValue, lines: read.lines, captureStartNs: tracker.firstTimestamp,
       captureEndNs: tracker.lastTimestamp, threads: verdicts, blockedTasks: blocked, notes: notes, captureHints: hints,
-      lostEvents: tracker.lostTotal, diagnostics: read.diagnostics, skipped: nil)
+      lostEvents: tracker.lostTotal,
+      lostMarks: tracker.lost.prefix(4096).map {
+        LostEventsMark(line: $0.line, cpu: $0.cpu, events: $0.count, timestampNs: $0.timestamp)
+      }, diagnostics: read.diagnostics, skipped: nil)
   }
 
   // MARK: - one thread
@@ -78,6 +81,11 @@ public struct FaultLoopDetector {
     applyNamedOnly(t, &v)
     applyLostEvents(t, &v)
     if v.verdict == .notInFault, t.faultSamples == 0 { v.evidence.append(.noFaultPath) }
+    v.samples = t.sampleMarks.map {
+      SampleMark(line: $0.line, timestampNs: $0.timestamp, inFaultPath: $0.inFault, stack: $0.stack)
+    }
+    v.sampleStacks = t.sampleStacks.map { $0.reversed().map { symbols.name($0) } }
+    v.snapshots = Self.snapshotMarks(t)
     return v
   }
 
@@ -106,11 +114,23 @@ public struct FaultLoopDetector {
 
   // MARK: - blocked tasks
 
+  /// The thread's stack snapshots and /proc stat samples in line order, for pictures.
+  static func snapshotMarks(_ t: TrackedThread) -> [SnapshotMark] {
+    let stacks = t.snapshots.map {
+      SnapshotMark(line: $0.line, timestampNs: $0.timestamp, state: $0.state, inFaultPath: $0.inFault)
+    }
+    let stats = t.cpuTimes.prefix(256).map {
+      SnapshotMark(line: $0.line, timestampNs: $0.timestamp, state: $0.state, inFaultPath: false, cpuTicks: $0.ticks)
+    }
+    return (stacks + stats).sorted { $0.line < $1.line }
+  }
+
   private func blockedTask(_ t: TrackedThread, _ comm: String) -> BlockedTask? {
     let symbols = tracker.symbols
     var b = BlockedTask(
       tid: t.tid, comm: comm.isEmpty ? "?" : comm, stack: [], sinceNs: nil, line: 0, blockedForNs: nil,
       untilEndOfCapture: false, reportedHung: false, waitsForWorkers: false, workers: [], evidence: [])
+    b.snapshots = Self.snapshotMarks(t)
     if t.switchedOutState == .uninterruptible, !t.exited {
       b.sinceNs = t.switchedOutAt
       b.line = t.switchedOutLine

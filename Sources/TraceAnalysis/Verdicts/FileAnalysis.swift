@@ -21,6 +21,8 @@ public struct FileAnalysis: Sendable, Codable, Equatable {
   public var captureHints: [CaptureHint]
   /// Lost-event markers seen.
   public var lostEvents: Int
+  /// Where events were lost (at most 4096 markers), for pictures.
+  public var lostMarks: [LostEventsMark] = []
   /// Problems in the input.
   public var diagnostics: [Diagnostic]
   /// Set when the file could not be analysed at all (skipped), with the reason.

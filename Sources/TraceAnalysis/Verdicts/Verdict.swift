@@ -95,6 +95,12 @@ public struct ThreadVerdict: Sendable, Codable, Equatable {
   public var cpuSharePercent: Double?
   /// True when schedule() was seen returning inside the loop without the thread switching out.
   public var scheduleReturnedAtOnce: Bool?
+  /// Its call-chain samples in order (sampled input; at most ``markLimit``), for pictures over time.
+  public var samples: [SampleMark] = []
+  /// The distinct stacks of ``samples``, root first.
+  public var sampleStacks: [[String]] = []
+  /// Its stack snapshots in order (at most 256), for pictures over time.
+  public var snapshots: [SnapshotMark] = []
 
   /// True while the verdict is INCONCLUSIVE only for want of a corroborating capture.
   public var awaitsCorroboration: Bool { caveats.contains(where: \.awaitsCorroboration) }
@@ -138,4 +144,6 @@ public struct BlockedTask: Sendable, Codable, Equatable {
   public var workers: [Int32]
   /// What shows it blocked.
   public var evidence: [BlockedEvidence]
+  /// Its stack snapshots and /proc stat samples in order, for pictures.
+  public var snapshots: [SnapshotMark] = []
 }
