@@ -154,6 +154,6 @@ public enum FlameGraphSVG {
   private static func fixed(_ v: Double) -> String { String(format: "%.1f", v) }
 
   static func xml(_ s: String) -> String {
-    s.escaping(["&": "&amp;", "<": "&lt;", ">": "&gt;", "\"": "&quot;"])
+    TextEscaping.html(s)
   }
 }
