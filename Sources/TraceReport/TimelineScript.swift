@@ -1,7 +1,8 @@
 /// The timeline's inline script: zoom with the wheel or the +/− buttons (around the pointer or the
 /// centre), pan by dragging, Reset to see the whole window; the axis is redrawn with ticks and units
 /// for the visible span. `#zoom=F` in the page's URL zooms every timeline F times around its centre
-/// on load (for links and the browser tests). Each timeline gets `data-ready="1"` when set up; the
+/// on load, `#zoom=F@R` around the point R (0…1) of its window (for links, screenshots and the
+/// browser tests). Each timeline gets `data-ready="1"` when set up; the
 /// page's root gets `data-error` if a script fails.
 enum TimelineScript {
   static let source = """
@@ -68,8 +69,8 @@ enum TimelineScript {
           bar.querySelector('.out').addEventListener('click', function () { zoom(0.5); });
           bar.querySelector('.reset').addEventListener('click', function () { v0 = t0; v1 = t1; draw(); });
         }
-        var m = /zoom=([0-9.]+)/.exec(window.location.hash);
-        if (m) { zoom(+m[1]); } else { draw(); }
+        var m = /zoom=([0-9.]+)(?:@([0-9.]+))?/.exec(window.location.hash);
+        if (m) { zoom(+m[1], m[2] === undefined ? undefined : t0 + +m[2] * (t1 - t0)); } else { draw(); }
         svg.setAttribute('data-ready', '1');
       }
       Array.prototype.slice.call(document.querySelectorAll('svg.timeline')).forEach(setup);
