@@ -64,11 +64,11 @@ extension ThreadTracker {
         t.pendingShortRetries > 0
           ? .returnedAfterQuickRetries(retries: t.pendingShortRetries) : .lastCallReturned(line: t.lastCallLine)
       ]
-      facts.append(t.exited ? .exited(line: t.exitLine, timestampNs: t.exitTimestamp) : .noFurtherFaultCall)
+      facts.append(t.exit.map { .exited(line: $0.line, timestampNs: $0.timestamp) } ?? .noFurtherFaultCall)
       t.episodes.append(
         Episode(
-          verdict: .resolved, firstLine: t.lastCallLine, lastLine: t.exited ? t.exitLine : t.lastCallLine,
-          startNs: t.lastCallEnd, endNs: t.exited ? t.exitTimestamp : t.lastCallEnd, faultCalls: t.pendingShortRetries,
+          verdict: .resolved, firstLine: t.lastCallLine, lastLine: t.exit?.line ?? t.lastCallLine,
+          startNs: t.lastCallEnd, endNs: t.exit.map(\.timestamp) ?? t.lastCallEnd, faultCalls: t.pendingShortRetries,
           facts: facts, untilEndOfCapture: false))
       t.pendingShortRetries = 0
     }

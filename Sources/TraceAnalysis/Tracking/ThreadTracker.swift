@@ -116,9 +116,7 @@ public final class ThreadTracker: TraceRecordSink {
     case .processExit(let ctx, let tid, let comm):
       let t = thread(tid)
       setFullComm(t, comm)
-      t.exited = true
-      t.exitLine = ctx.line
-      t.exitTimestamp = ctx.timestamp
+      t.exit = (ctx.line, ctx.timestamp)
     case .graphTaskChange(_, let prevTid, let nextTid, let nextComm):
       let p = thread(prevTid)
       if p.openCall != nil { p.openCall!.bannerSwitch = true }
@@ -248,14 +246,11 @@ public final class ThreadTracker: TraceRecordSink {
     let t = thread(sw.prevTid)
     setFullComm(t, sw.prevComm)
     t.noteCPU(ctx.cpu)
-    t.sawSwitch = true
     t.switchedOutAt = ctx.timestamp
     t.switchedOutState = sw.prevState
     t.switchedOutLine = ctx.line
     if sw.prevState == .dead {
-      t.exited = true
-      t.exitLine = ctx.line
-      t.exitTimestamp = ctx.timestamp
+      t.exit = (ctx.line, ctx.timestamp)
     }
     if t.openCall == nil, t.run != nil, sw.prevState.isBlocked {
       // Blocked between two retries: whatever loop this was, it sleeps.
@@ -276,7 +271,6 @@ public final class ThreadTracker: TraceRecordSink {
     let t = thread(sw.nextTid)
     setFullComm(t, sw.nextComm)
     t.noteCPU(ctx.cpu)
-    t.sawSwitch = true
     if let out = t.switchedOutAt, let now = ctx.timestamp {
       let off = max(0, now.subtractingSaturated(out))
       let blocked = t.switchedOutState?.isBlocked ?? false

@@ -77,10 +77,9 @@ final class TrackedThread {
   var switchedOutAt: Int64?
   var switchedOutState: TaskState?
   var switchedOutLine = 0
-  var sawSwitch = false
-  var exited = false
-  var exitLine = 0
-  var exitTimestamp: Int64?
+  /// Where the thread exited (sched_process_exit, or a switch-out as dead), when it did.
+  var exit: (line: Int, timestamp: Int64?)?
+  var exited: Bool { exit != nil }
   var longestBlocked: Int64 = 0
 
   // Fault path (function_graph).

@@ -1,0 +1,93 @@
+import Foundation
+import Testing
+import TraceParse
+
+@testable import TraceAnalysis
+
+/// The tracker's own state on real captures: finishing is idempotent, the live status crosses into
+/// SPINNING exactly at the minimum retries, CPUs a thread never ran on stay out of its window, and
+/// the schedule() evidence of a loop counts single calls.
+@Suite struct TrackerStateTests {
+  static let graph = Fixtures.lines(Fixtures.vanillaGraph)
+  static let retries = CaptureEdits.entries(graph, comm: "iou-wrk-67")
+
+  /// A tracker fed `path` to its end, not finished.
+  func tracked(_ path: String, minRetries: Int = 10) throws -> (ThreadTracker, TraceReadResult) {
+    let symbols = SymbolTable()
+    var th = Thresholds()
+    th.minRetries = minRetries
+    let tracker = ThreadTracker(symbols: symbols, thresholds: th)
+    var reader = TraceFileReader(symbols: symbols, forcedFormat: nil)
+    var sink = tracker
+    let read = try reader.read(path: path, displayName: path, into: &sink)
+    return (tracker, read)
+  }
+
+  @Test func analysingTwiceGivesTheSameResult() throws {
+    for path in [Fixtures.vanillaGraph, Fixtures.fixGraph, Fixtures.kill9Graph] {
+      let (tracker, read) = try tracked(path)
+      let first = FaultLoopDetector(tracker: tracker).analyze(file: path, read: read)
+      let second = FaultLoopDetector(tracker: tracker).analyze(file: path, read: read)
+      #expect(first == second)
+      #expect(first.threads.contains { !$0.episodes.isEmpty })
+    }
+  }
+
+  @Test func recordsAfterTheEndChangeNothing() throws {
+    let (tracker, read) = try tracked(Fixtures.fixGraph)
+    let first = FaultLoopDetector(tracker: tracker).analyze(file: "f", read: read)
+    tracker.receive(.lost(RecordContext(line: 1), count: 5))
+    #expect(FaultLoopDetector(tracker: tracker).analyze(file: "f", read: read) == first)
+  }
+
+  /// Cut: the capture up to (not including) the line after the exit of the loop's `n`th retry, i.e.
+  /// just before the entry of retry `n + 1`.
+  func cutAfterRetry(_ n: Int) -> String {
+    Fixtures.temporary(Array(Self.graph[..<Self.retries[n + 1]]))
+  }
+
+  @Test func theLiveStatusSaysSpinningAtTheTenthRetryAndNotBefore() throws {
+    let (ten, _) = try tracked(cutAfterRetry(10))
+    #expect(ten.liveStatus().first { $0.tid == 67 }?.verdict == .spinning)
+    #expect(ten.spinningThreads == [67])
+    let (nine, _) = try tracked(cutAfterRetry(9))
+    #expect(nine.liveStatus().first { $0.tid == 67 }?.verdict == .inconclusive)
+    #expect(nine.spinningThreads.isEmpty)
+  }
+
+  @Test func aLoopOfTwoWithOneScheduleReturnedAtOnceSaysSo() throws {
+    // Cut inside the loop's 2nd retry, before its schedule(): one schedule() returned at once, in the
+    // 1st. With --min-retries 2 the two retries are a loop.
+    let second = Self.retries[2]
+    let schedule = try #require((second..<Self.graph.count).first { Self.graph[$0].hasSuffix("schedule() {") })
+    let cut = Fixtures.temporary(Array(Self.graph[..<schedule]))
+    let w = try #require(try analyze(cut) { $0.thresholds.minRetries = 2 }.thread(67))
+    let spin = try #require(w.episodes.last)
+    #expect(spin.verdict == .spinning && spin.faultCalls == 2)
+    #expect(spin.facts.contains(.scheduleReturnedAtOnce(returnedAtOnce: 1, calls: 1)))
+    #expect(spin.scheduleReturnedAtOnce == true && w.scheduleReturnedAtOnce == true)
+  }
+
+  @Test func lostEventsOnTheOnlyCPUAWorkerRanOnCountAndOnAnotherDoNot() throws {
+    // lab/vanilla/kill9: the worker (tid 81) ran on CPU 1 only; edit: a marker after its first fault.
+    let lines = Fixtures.lines(Fixtures.path("lab/vanilla/kill9/fgraph_proc.txt"))
+    let first = try #require(CaptureEdits.entries(lines, comm: "iou-wrk-81").first)
+    func verdict(_ cpu: Int) throws -> Verdict? {
+      var edited = lines
+      edited.insert("CPU:\(cpu) [LOST 10 EVENTS]", at: first + 1)
+      return try analyze(Fixtures.temporary(edited)).thread(81)?.verdict
+    }
+    #expect(try verdict(0) == .resolved)
+    #expect(try verdict(1) == .inconclusive)
+  }
+
+  @Test func procStatSamplesWithoutStacksAreNotCalledEventsOnly() throws {
+    // Edit: the /proc captures of the fixed kernel without their stack lines (stat lines only): the
+    // worker is idle and in no fault path, but /proc counters are not "events only".
+    let lines = Fixtures.lines(Fixtures.path("shared-traces/fix-fail-fault/threadexit/stacks.txt"))
+      .filter { !$0.hasPrefix("[<") }
+    let run = try analyze(Fixtures.temporary(lines))
+    #expect(run.files[0].threads.allSatisfy { $0.verdict == .notInFault })
+    #expect(!run.files[0].notes.contains(.eventsOnly))
+  }
+}
