@@ -23,15 +23,22 @@ public struct TextReport {
     return "\u{1B}[\(code)m\(s)\u{1B}[0m"
   }
 
+  /// Reasons of a run listed before "… and N more".
+  static let reasonsListed = 8
+
   /// The report of one run.
   public func render(_ run: RunAnalysis) -> String {
     var out = "\(run.input): \(paint(run.verdict.rawValue, run.verdict))\n"
-    for r in run.reasons { out += "  \(Wording.text(r))\n" }
+    // Many workers (the seed's "large number of IOU kernel threads"): the one-line summary first, then
+    // the first few of them.
     let all = run.threads
     if all.count > 3 {
       let counts = Dictionary(grouping: all, by: \.verdict).map { "\($0.value.count) \($0.key.rawValue)" }.sorted()
       out += "  \(all.count) threads in scope: \(counts.joined(separator: ", "))\n"
     }
+    let listed = Self.reasonsListed
+    for r in run.reasons.prefix(listed) { out += "  \(Wording.text(r))\n" }
+    if run.reasons.count > listed { out += "  … and \(run.reasons.count - listed) more like these\n" }
     for f in run.files { out += "\n" + render(f) }
     return TextEscaping.terminal(out, allowingColour: colour)
   }

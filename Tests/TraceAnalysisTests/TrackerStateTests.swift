@@ -90,4 +90,12 @@ import TraceParse
     #expect(run.files[0].threads.allSatisfy { $0.verdict == .notInFault })
     #expect(!run.files[0].notes.contains(.eventsOnly))
   }
+
+  @Test func aWindowEndingInsideTheFirstFaultCallNamesTheFaultFunction() throws {
+    // Cut: the first 250 lines, which end while the worker sleeps in its first handle_userfault().
+    let w = try #require(try analyze(Fixtures.temporary(Array(Self.graph.prefix(250)))).thread(67))
+    #expect(w.verdict == .sleeping)
+    #expect(w.loopStack == ["handle_userfault"])
+    #expect(w.caveats.contains(.callersHidden(function: "handle_userfault")))
+  }
 }

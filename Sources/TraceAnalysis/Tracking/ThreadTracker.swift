@@ -148,7 +148,7 @@ public final class ThreadTracker: TraceRecordSink {
   private func enter(_ t: TrackedThread, _ fn: Symbol, _ ctx: RecordContext) {
     let role = roles.role(fn)
     if role.contains(.retry), t.openCall == nil {
-      beginCall(t, ctx)
+      beginCall(t, fn, ctx)
     } else if role.contains(.schedule), t.openCall != nil, t.openCall!.scheduleDepth == nil {
       t.openCall!.scheduleDepth = t.stack.count
       t.openCall!.scheduleSwitched = false
@@ -156,12 +156,12 @@ public final class ThreadTracker: TraceRecordSink {
     if t.stack.count < 4096 { t.stack.append(Frame(function: fn, timestamp: ctx.timestamp, line: ctx.line)) }
   }
 
-  private func beginCall(_ t: TrackedThread, _ ctx: RecordContext) {
+  private func beginCall(_ t: TrackedThread, _ fn: Symbol, _ ctx: RecordContext) {
     t.openCall = FaultCall(start: ctx.timestamp, line: ctx.line)
     if t.firstFaultLine == 0 { t.firstFaultLine = ctx.line }
     if t.loopStack.isEmpty {
       t.callersHidden = t.stack.isEmpty
-      t.loopStack = t.stack.map(\.function)
+      t.loopStack = t.stack.map(\.function) + [fn]
     }
   }
 
@@ -230,7 +230,6 @@ public final class ThreadTracker: TraceRecordSink {
       t.openCall!.scheduleDepth = nil
     }
     if role.contains(.retry), let call = t.openCall {
-      if t.loopStack.count == t.stack.count { t.loopStack.append(frame.function) }
       endCall(t, call, end: ctx.timestamp, line: ctx.line)
     }
   }

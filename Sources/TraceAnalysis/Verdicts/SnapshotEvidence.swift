@@ -151,6 +151,13 @@ extension FaultLoopDetector {
     } else if let busy, busy >= thresholds.minBusyShare {
       v.verdict = .inconclusive
       v.caveats.append(.burnsCPUStackNotShown)
+    } else if let busy, busy < thresholds.maxAsleepShare, !sleeping.isEmpty {
+      // Seen asleep in the fault path and its CPU counters hardly moved: an instant in R (just after
+      // a wake-up) does not make it a loop. Always R at a low share is another thing: runnable but
+      // starved of a CPU (many loops sharing few CPUs), left to the corroboration below.
+      v.verdict = .sleeping
+      v.evidence.append(.mostlyOffCPU(cpuSharePercent: busy * 100, maxPercent: thresholds.maxAsleepShare * 100))
+      v.evidence.append(.blockedInFaultSnapshots(count: sleeping.count, snapshots: t.snapshots.count))
     } else if !running.isEmpty {
       v.verdict = .inconclusive
       v.caveats.append(.caughtOnCPU(snapshots: running.count))
