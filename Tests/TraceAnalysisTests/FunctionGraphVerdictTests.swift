@@ -94,6 +94,10 @@ import Testing
     #expect(w.verdict == .inconclusive)
     #expect(w.caveats.contains(.lostEvents(line: 3001, cpu: 1, events: 5120)))
     #expect(run.exitCode == 3)
+    #expect(run.files[0].notes.contains(.lostEventMarkers(count: 1)))
+    #expect(run.files[0].captureHints.contains(.largerBuffer))
+    let whole = try analyze(Fixtures.vanillaGraph).files[0]
+    #expect(!whole.notes.contains(.lostEventMarkers(count: 0)) && !whole.captureHints.contains(.largerBuffer))
   }
 
   @Test func lostEventsOnAnotherCPUBeforeTheFaultDoNotMatter() throws {

@@ -99,6 +99,15 @@ import Testing
         .waiterWithoutWorker(tid: 92, comm: "uffd_iou", file: Self.file(Fixtures.vanillaDir, "dmesg_hung.txt"))))
     let b = try #require(run.files[0].blockedTasks.first)
     #expect(b.reportedHung && b.waitsForWorkers)
+    #expect(b.line == 1)  // the report's `INFO: task uffd_iou:92 blocked …` line
+  }
+
+  @Test func blockedTaskSightingsAreListedUpToThreeThenCounted() throws {
+    // stacks.txt: task 92 in D in io_wq_put_and_exit in each of its 3 samples.
+    let run = try analyze(Self.file(Fixtures.vanillaDir, "stacks.txt"))
+    let b = try #require(run.files[0].blockedTasks.first { $0.tid == 92 })
+    #expect(b.line == 16)  // the first frame of its first stack (no sched_switch in /proc input)
+    #expect(b.evidence.count == 3 && b.evidence.allSatisfy { if case .sighting = $0 { true } else { false } })
   }
 
   @Test(arguments: ["perf.txt", "stacks.txt", "sysrq.txt"])

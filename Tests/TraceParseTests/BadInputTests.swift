@@ -17,6 +17,20 @@ import Testing
     }
   }
 
+  @Test func binaryGarbageWithoutNULBytesIsStillBinary() throws {
+    // Edit: the same bytes with every NUL turned into 0x01: the share of non-text bytes alone decides.
+    var garbage = Fixtures.bytes(Fixtures.traceDat)
+    garbage.removeFirst(64)
+    garbage = garbage.map { $0 == 0 ? 1 : $0 }
+    let path = Fixtures.temporary(garbage)
+    #expect {
+      _ = try readAll(path)
+    } throws: { e in
+      guard let d = (e as? TraceInputError)?.diagnostic else { return false }
+      return d.kind == .notATrace && d.message.contains("binary")
+    }
+  }
+
   @Test func traceDatIsRecognisedAndExplained() throws {
     #expect {
       _ = try readAll(Fixtures.traceDat)
