@@ -1,4 +1,5 @@
 import TraceAnalysis
+import TraceDat
 import TraceReport
 
 #if canImport(Glibc)
@@ -40,7 +41,7 @@ struct ReportWriter {
     case .json: return try JSONReport.render(runs)
     case .markdown: return runs.map(MarkdownReport.render).joined(separator: "\n")
     case .junit: return JUnitReport.render(runs)
-    case .html: return HTMLReport.render(runs)
+    case .html: return HTMLReport.render(runs, traceDat: IsolatedTraceDatDecoder())
     case .chrome: return try ChromeTraceReport.render(runs)
     }
   }
@@ -51,7 +52,7 @@ struct ReportWriter {
     case .json: return try JSONReport.render(c)
     case .markdown: return MarkdownReport.render(c)
     case .junit: return JUnitReport.render(c)
-    case .html: return HTMLReport.render(c)
+    case .html: return HTMLReport.render(c, traceDat: IsolatedTraceDatDecoder())
     case .chrome: return try ChromeTraceReport.render([c.before, c.after])
     }
   }
