@@ -114,7 +114,6 @@ public struct FormatSniffer {
 
   /// `comm tid [cpu] 12.345678: 1001001 cpu-clock: ` (perf script sample header).
   static func looksLikePerfHeader(_ t: ByteSpan) -> Bool {
-    guard t.hasSuffix(":") || t.firstIndex(of: ": ") != nil else { return false }
     guard let colon = t.firstIndex(of: ": ") ?? (t.hasSuffix(":") ? t.count - 1 : nil) else { return false }
     // The token before the first ": " must be a decimal timestamp.
     var s = colon - 1
