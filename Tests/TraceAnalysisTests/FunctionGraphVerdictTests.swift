@@ -58,6 +58,7 @@ import Testing
     let w = try #require(run.thread(67))
     #expect(w.episodes.map(\.verdict) == [.sleeping, .resolved])
     #expect(w.episodes[1].facts.contains { if case .exited(392, _) = $0 { true } else { false } })
+    #expect(w.episodes[1].untilEndOfCapture == false && w.episodes[1].lastLine == 392)
     #expect(run.files[0].blockedTasks.isEmpty)
   }
 

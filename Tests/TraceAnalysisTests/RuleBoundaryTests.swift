@@ -80,6 +80,8 @@ import Testing
     let spin = try #require(w.episodes.first)
     #expect(spin.faultCalls == 79)
     #expect(spin.facts.contains(.onlyPreempted(preemptions: 1)))
+    // The preemption came inside schedule(), so that schedule() did switch out: 77 of 78 returned at once.
+    #expect(spin.facts.contains(.scheduleReturnedAtOnce(returnedAtOnce: 77, calls: 78)))
   }
 
   // MARK: - lost events
