@@ -10,8 +10,11 @@ public struct RunThread: Sendable, Codable, Equatable {
   public var verdict: Verdict
   /// Each file that shows it, with the verdict of that file.
   public var sightings: [FileVerdict]
-  /// True when it is INCONCLUSIVE but set aside: a capture of another kind decides its role (rule 3).
-  public var overruled: Bool
+  /// When it is INCONCLUSIVE but set aside (rule 3): the file of another kind that decides its role.
+  public var decidedBy: String?
+
+  /// True when it is set aside by rule 3.
+  public var overruled: Bool { decidedBy != nil }
 }
 
 /// One file's verdict on a thread.
@@ -59,11 +62,9 @@ public enum RunCombination {
       reasons.append(.thread(comm: t.comm, tid: t.tid, verdict: t.verdict, files: t.sightings.map(\.file)))
     }
     if verdict != .spinning {
-      for t in threads where t.overruled {
-        let decidedBy = threads.first { $0.isWorker == t.isWorker && decides($0, over: t) }!
-        reasons.append(
-          .overruled(
-            comm: t.comm, tid: t.tid, file: t.sightings[0].file, decidedBy: decidedBy.sightings[0].file))
+      for t in threads {
+        guard let by = t.decidedBy else { continue }
+        reasons.append(.overruled(comm: t.comm, tid: t.tid, file: t.sightings[0].file, decidedBy: by))
       }
     }
     let waiters = files.flatMap { f in f.blockedTasks.filter(\.waitsForWorkers).map { (f.file, $0) } }
@@ -91,7 +92,7 @@ public enum RunCombination {
           index[key] = out.count
           out.append(
             RunThread(
-              comm: t.comm, tid: t.tid, isWorker: t.isWorker, verdict: t.verdict, sightings: [seen], overruled: false))
+              comm: t.comm, tid: t.tid, isWorker: t.isWorker, verdict: t.verdict, sightings: [seen], decidedBy: nil))
         }
       }
     }
@@ -108,7 +109,9 @@ public enum RunCombination {
   static func setAsideByRole(_ threads: inout [RunThread]) {
     let snapshot = threads
     for i in threads.indices where threads[i].verdict == .inconclusive {
-      threads[i].overruled = snapshot.contains { $0.isWorker == threads[i].isWorker && decides($0, over: threads[i]) }
+      threads[i].decidedBy =
+        snapshot.first { $0.isWorker == threads[i].isWorker && decides($0, over: threads[i]) }?
+        .sightings[0].file
     }
   }
 
