@@ -17,7 +17,7 @@ import TraceParse
     var th = Thresholds()
     th.minRetries = minRetries
     let tracker = ThreadTracker(symbols: symbols, thresholds: th)
-    var reader = TraceFileReader(symbols: symbols, forcedFormat: nil)
+    let reader = TraceFileReader(symbols: symbols, forcedFormat: nil)
     var sink = tracker
     let read = try reader.read(path: path, displayName: path, into: &sink)
     return (tracker, read)
@@ -79,6 +79,24 @@ import TraceParse
     }
     #expect(try verdict(0) == .resolved)
     #expect(try verdict(1) == .inconclusive)
+  }
+
+  @Test func cpusFrom63UpShareOneBitOfTheMaskAndLowerOnesDoNot() throws {
+    // lab/vanilla/kill9, edited: CPU 1 relabelled CPU 70 (a machine with more than 64 CPUs) in the
+    // graph's CPU column and banners; then a marker after the worker's first fault, on CPU n.
+    let lines = Fixtures.lines(Fixtures.path("lab/vanilla/kill9/fgraph_proc.txt")).map { line in
+      line.replacingOccurrences(of: "|   1)", with: "|  70)").replacingOccurrences(of: " 1)  ", with: "70)  ")
+    }
+    let first = try #require(CaptureEdits.entries(lines, comm: "iou-wrk-81").first)
+    func verdict(_ cpu: Int) throws -> Verdict? {
+      var edited = lines
+      edited.insert("CPU:\(cpu) [LOST 10 EVENTS]", at: first + 1)
+      return try analyze(Fixtures.temporary(edited)).thread(81)?.verdict
+    }
+    #expect(try verdict(0) == .resolved)
+    #expect(try verdict(62) == .resolved)
+    #expect(try verdict(64) == .inconclusive)  // may have been the worker's: CPUs from 63 up are one bit
+    #expect(try verdict(70) == .inconclusive)
   }
 
   @Test func procStatSamplesWithoutStacksAreNotCalledEventsOnly() throws {

@@ -12,27 +12,27 @@ extension ThreadTracker {
   }
 
   func endCall(_ t: TrackedThread, _ call: FaultCall, end: Int64?, line: Int) {
-    t.openCall = nil
-    t.totalCalls += 1
+    t.fault.openCall = nil
+    t.fault.totalCalls += 1
     let (didSleep, inferred) = slept(call)
     if didSleep {
       flushRun(t, atEnd: false)
-      var s = t.sleep ?? SleepPhase(firstStart: call.start, firstLine: call.line)
+      var s = t.fault.sleep ?? SleepPhase(firstStart: call.start, firstLine: call.line)
       s.count += 1
       s.lastEnd = end
       s.lastLine = line
       s.blockedTime = s.blockedTime.addingSaturated(call.blockedTime)
       s.wakeups += call.wakeups
       if inferred { s.inferred += 1 }
-      t.sleep = s
+      t.fault.sleep = s
     } else {
       flushSleep(t, untilEnd: false)
-      if let r = t.run, let last = r.lastEnd, let start = call.start,
+      if let r = t.fault.run, let last = r.lastEnd, let start = call.start,
         start.subtractingSaturated(last) > thresholds.maxRetryGap
       {
         flushRun(t, atEnd: false)
       }
-      var r = t.run ?? RetryRun(firstStart: call.start, firstLine: call.line)
+      var r = t.fault.run ?? RetryRun(firstStart: call.start, firstLine: call.line)
       r.count += 1
       r.lastEnd = end
       r.lastLine = line
@@ -41,24 +41,24 @@ extension ThreadTracker {
       r.schedules += call.schedules
       r.schedulesReturnedAtOnce += call.schedulesReturnedAtOnce
       if r.marks.count < Episode.retryMarkLimit { r.marks.append(RetryMark(line: call.line, startNs: call.start)) }
-      t.run = r
+      t.fault.run = r
     }
-    t.lastCallEnd = end
-    t.lastCallLine = line
+    t.fault.lastCallEnd = end
+    t.fault.lastCallLine = line
   }
 
   func flushSleep(_ t: TrackedThread, untilEnd: Bool) {
-    guard let s = t.sleep else { return }
-    t.sleep = nil
+    guard let s = t.fault.sleep else { return }
+    t.fault.sleep = nil
     var facts: [PhaseFact] = [untilEnd ? .stillBlockedAtEnd : .sleptThenReturned(calls: s.count)]
     if s.blockedTime > 0 { facts.append(.blockedOffCPU(durationNs: s.blockedTime)) }
     if let start = s.firstStart, let end = s.lastEnd, end > start, s.count > 1 {
       facts.append(.wokeAndRetried(calls: s.count, spanNs: end.subtractingSaturated(start)))
     }
     if s.wakeups > 0 { facts.append(.wakeups(count: s.wakeups)) }
-    if t.pendingShortRetries > 0 {
-      facts.append(.quickRetriesBetweenSleeps(count: t.pendingShortRetries))
-      t.pendingShortRetries = 0
+    if t.fault.pendingShortRetries > 0 {
+      facts.append(.quickRetriesBetweenSleeps(count: t.fault.pendingShortRetries))
+      t.fault.pendingShortRetries = 0
     }
     if s.inferred > 0 { facts.append(.sleepInferredFromDurations(calls: s.inferred)) }
     t.episodes.append(
@@ -70,12 +70,12 @@ extension ThreadTracker {
   /// Closes the current retry run: a SPINNING phase when long enough, otherwise the retries are
   /// remembered and reported with the phase that follows.
   func flushRun(_ t: TrackedThread, atEnd: Bool) {
-    guard let r = t.run else { return }
-    t.run = nil
+    guard let r = t.fault.run else { return }
+    t.fault.run = nil
     if r.count >= thresholds.minRetries {
       t.episodes.append(spinEpisode(t, r, untilEnd: atEnd))
     } else {
-      t.pendingShortRetries += r.count
+      t.fault.pendingShortRetries += r.count
     }
   }
 

@@ -19,31 +19,31 @@ extension ThreadTracker {
   public func liveStatus() -> [LiveThreadStatus] {
     threads.values.filter { $0.tid > 0 }.compactMap { t -> LiveThreadStatus? in
       let comm = symbols.name(t.comm)
-      guard t.totalCalls > 0 || t.openCall != nil || roles.isWorker(comm) else { return nil }
+      guard t.fault.totalCalls > 0 || t.fault.openCall != nil || roles.isWorker(comm) else { return nil }
       var verdict = Verdict.notInFault
       var since: Int64?
-      if let r = t.run, r.count >= thresholds.minRetries {
+      if let r = t.fault.run, r.count >= thresholds.minRetries {
         verdict = .spinning
         since = r.firstStart
-      } else if let call = t.openCall, t.switchedOutState?.isBlocked == true {
+      } else if let call = t.fault.openCall, t.sched.switchedOut?.state.isBlocked == true {
         verdict = .sleeping
         since = call.start
-      } else if t.openCall != nil || t.run != nil {
+      } else if t.fault.openCall != nil || t.fault.run != nil {
         verdict = .inconclusive
-        since = t.openCall?.start ?? t.run?.firstStart
+        since = t.fault.openCall?.start ?? t.fault.run?.firstStart
       } else if let e = t.episodes.last {
         verdict = e.verdict
         since = e.startNs
       }
       return LiveThreadStatus(
-        tid: t.tid, comm: comm, state: t.switchedOutState?.letter ?? "R", verdict: verdict,
-        faultCalls: t.totalCalls + (t.openCall == nil ? 0 : 1), since: since)
+        tid: t.tid, comm: comm, state: t.sched.switchedOut?.state.letter ?? "R", verdict: verdict,
+        faultCalls: t.fault.totalCalls + (t.fault.openCall == nil ? 0 : 1), since: since)
     }.sorted { $0.tid < $1.tid }
   }
 
   /// Threads whose current run of back-to-back retries already proves a loop.
   public var spinningThreads: [Int32] {
-    threads.values.filter { ($0.run?.count ?? 0) >= thresholds.minRetries }.map(\.tid).sorted()
+    threads.values.filter { ($0.fault.run?.count ?? 0) >= thresholds.minRetries }.map(\.tid).sorted()
   }
 
   /// Records received so far.

@@ -11,24 +11,24 @@ extension ThreadTracker {
   }
 
   private func closePhases(_ t: TrackedThread) {
-    if let call = t.openCall {
-      let blockedNow = t.switchedOutState?.isBlocked ?? false
+    if let call = t.fault.openCall {
+      let blockedNow = t.sched.switchedOut?.state.isBlocked ?? false
       if blockedNow || slept(call).slept {
         flushRun(t, atEnd: false)
-        var s = t.sleep ?? SleepPhase(firstStart: call.start, firstLine: call.line)
+        var s = t.fault.sleep ?? SleepPhase(firstStart: call.start, firstLine: call.line)
         s.count += 1
         s.blockedTime = s.blockedTime.addingSaturated(call.blockedTime).addingSaturated(
-          max(0, (lastTimestamp ?? 0).subtractingSaturated(t.switchedOutAt ?? lastTimestamp ?? 0)))
+          max(0, (lastTimestamp ?? 0).subtractingSaturated(t.sched.switchedOut?.timestamp ?? lastTimestamp ?? 0)))
         s.wakeups += call.wakeups
-        t.sleep = s
-        t.openCall = nil
+        t.fault.sleep = s
+        t.fault.openCall = nil
         flushSleep(t, untilEnd: true)
         return
       }
       // A thread that sleeps on every retry (a fix waking it periodically) is in a new call,
       // not yet asleep, when the window ends: its sleeping phase goes on.
-      if t.run == nil, t.sleep != nil {
-        t.openCall = nil
+      if t.fault.run == nil, t.fault.sleep != nil {
+        t.fault.openCall = nil
         flushSleep(t, untilEnd: false)
         t.episodes[t.episodes.count - 1].untilEndOfCapture = true
         t.episodes[t.episodes.count - 1].lastLine = lastLine
@@ -40,15 +40,15 @@ extension ThreadTracker {
       endCall(t, call, end: lastTimestamp, line: lastLine)
     }
     flushSleep(t, untilEnd: false)
-    if let r = t.run {
-      t.run = nil
+    if let r = t.fault.run {
+      t.fault.run = nil
       let recent =
         (r.lastEnd.flatMap { end in lastTimestamp.map { $0.subtractingSaturated(end) <= thresholds.maxRetryGap } })
         ?? true
       if r.count >= thresholds.minRetries {
-        t.episodes.append(spinEpisode(t, r, untilEnd: recent && !t.exited))
-      } else if t.exited || !recent {
-        t.pendingShortRetries += r.count
+        t.episodes.append(spinEpisode(t, r, untilEnd: recent && !t.sched.exited))
+      } else if t.sched.exited || !recent {
+        t.fault.pendingShortRetries += r.count
       } else {
         t.episodes.append(
           Episode(
@@ -59,18 +59,20 @@ extension ThreadTracker {
       }
     }
     // Left the fault path: the last phase ended, the thread went on or exited.
-    if t.totalCalls > 0, t.episodes.last?.untilEndOfCapture != true {
+    if t.fault.totalCalls > 0, t.episodes.last?.untilEndOfCapture != true {
       var facts: [PhaseFact] = [
-        t.pendingShortRetries > 0
-          ? .returnedAfterQuickRetries(retries: t.pendingShortRetries) : .lastCallReturned(line: t.lastCallLine)
+        t.fault.pendingShortRetries > 0
+          ? .returnedAfterQuickRetries(retries: t.fault.pendingShortRetries)
+          : .lastCallReturned(line: t.fault.lastCallLine)
       ]
-      facts.append(t.exit.map { .exited(line: $0.line, timestampNs: $0.timestamp) } ?? .noFurtherFaultCall)
+      facts.append(t.sched.exit.map { .exited(line: $0.line, timestampNs: $0.timestamp) } ?? .noFurtherFaultCall)
       t.episodes.append(
         Episode(
-          verdict: .resolved, firstLine: t.lastCallLine, lastLine: t.exit?.line ?? t.lastCallLine,
-          startNs: t.lastCallEnd, endNs: t.exit.map(\.timestamp) ?? t.lastCallEnd, faultCalls: t.pendingShortRetries,
+          verdict: .resolved, firstLine: t.fault.lastCallLine, lastLine: t.sched.exit?.line ?? t.fault.lastCallLine,
+          startNs: t.fault.lastCallEnd, endNs: t.sched.exit.map(\.timestamp) ?? t.fault.lastCallEnd,
+          faultCalls: t.fault.pendingShortRetries,
           facts: facts, untilEndOfCapture: false))
-      t.pendingShortRetries = 0
+      t.fault.pendingShortRetries = 0
     }
   }
 

@@ -31,9 +31,9 @@ public final class ThreadTracker: TraceRecordSink {
   var records = 0
   /// Set once ``finish()`` closed the open phases.
   var finished = false
-  /// Sampled input: samples printed without a period (`perf script -F` without `period`, ftrace
-  /// stack traces), which give no CPU share.
-  var samplesWithoutPeriod = 0
+  /// Sampled input: a sample was printed without a period (`perf script -F` without `period`,
+  /// ftrace stack traces), so no sampled CPU share is known.
+  var sawSampleWithoutPeriod = false
   /// Sampled input: the sum of the sample periods on each CPU (when the CPU column is printed).
   /// Periods count the sampled event, whatever it is (ns for cpu-clock, cycles for cycles).
   var samplePeriodsPerCPU: [Int32: Int64] = [:]
@@ -112,14 +112,14 @@ public final class ThreadTracker: TraceRecordSink {
     case .schedWakeup(_, let target, let comm):
       let t = thread(target)
       setFullComm(t, comm)
-      if t.openCall != nil { t.openCall!.wakeups += 1 }
+      if t.fault.openCall != nil { t.fault.openCall!.wakeups += 1 }
     case .processExit(let ctx, let tid, let comm):
       let t = thread(tid)
       setFullComm(t, comm)
-      t.exit = (ctx.line, ctx.timestamp)
+      t.sched.exit = (ctx.line, ctx.timestamp)
     case .graphTaskChange(_, let prevTid, let nextTid, let nextComm):
       let p = thread(prevTid)
-      if p.openCall != nil { p.openCall!.bannerSwitch = true }
+      if p.fault.openCall != nil { p.fault.openCall!.bannerSwitch = true }
       let n = thread(nextTid)
       if !n.commIsFull, n.comm == .none { n.comm = nextComm }
     case .lost(let ctx, let count):
@@ -127,7 +127,7 @@ public final class ThreadTracker: TraceRecordSink {
       lostTotal = Int(Int64(lostTotal).addingSaturated(count ?? 1))
     case .event(let ctx, let name):
       let t = owner(ctx)
-      if name == heldLocksEvent { t.namedByLockdep = true }
+      if name == heldLocksEvent { t.snap.namedByLockdep = true }
     case .claim(let ctx, let claim):
       claims[owner(ctx).tid, default: []].append(claim)
     case .sample(let ctx, let event, let period, let stack):
@@ -139,7 +139,7 @@ public final class ThreadTracker: TraceRecordSink {
     case .cpuTimeSample(let ctx, let state, let user, let system):
       sawSnapshots = true
       let t = owner(ctx)
-      t.cpuTimes.append((ctx.timestamp, state, user.addingSaturated(system), system, ctx.line))
+      t.snap.cpuTimes.append((ctx.timestamp, state, user.addingSaturated(system), system, ctx.line))
     }
   }
 
@@ -147,36 +147,36 @@ public final class ThreadTracker: TraceRecordSink {
 
   private func enter(_ t: TrackedThread, _ fn: Symbol, _ ctx: RecordContext) {
     let role = roles.role(fn)
-    if role.contains(.retry), t.openCall == nil {
+    if role.contains(.retry), t.fault.openCall == nil {
       beginCall(t, fn, ctx)
-    } else if role.contains(.schedule), t.openCall != nil, t.openCall!.scheduleDepth == nil {
-      t.openCall!.scheduleDepth = t.stack.count
-      t.openCall!.scheduleSwitched = false
+    } else if role.contains(.schedule), t.fault.openCall != nil, t.fault.openCall!.scheduleDepth == nil {
+      t.fault.openCall!.scheduleDepth = t.stack.count
+      t.fault.openCall!.scheduleSwitched = false
     }
     if t.stack.count < 4096 { t.stack.append(Frame(function: fn, timestamp: ctx.timestamp, line: ctx.line)) }
   }
 
   private func beginCall(_ t: TrackedThread, _ fn: Symbol, _ ctx: RecordContext) {
-    t.openCall = FaultCall(start: ctx.timestamp, line: ctx.line)
-    if t.firstFaultLine == 0 { t.firstFaultLine = ctx.line }
-    if t.loopStack.isEmpty {
-      t.callersHidden = t.stack.isEmpty
-      t.loopStack = t.stack.map(\.function) + [fn]
+    t.fault.openCall = FaultCall(start: ctx.timestamp, line: ctx.line)
+    if t.fault.firstFaultLine == 0 { t.fault.firstFaultLine = ctx.line }
+    if t.fault.loopStack.isEmpty {
+      t.fault.callersHidden = t.stack.isEmpty
+      t.fault.loopStack = t.stack.map(\.function) + [fn]
     }
   }
 
   private func exit(_ t: TrackedThread, _ fn: Symbol?, _ duration: Int64?, _ ctx: RecordContext) {
     guard !t.stack.isEmpty else {
-      t.orphanExits += 1
+      t.fault.orphanExits += 1
       // `} /* handle_userfault */` with no entry: a call that began before the capture.
-      if let fn, roles.role(fn).contains(.retry), t.openCall == nil {
+      if let fn, roles.role(fn).contains(.retry), t.fault.openCall == nil {
         var call = FaultCall(start: startOf(ctx.timestamp, duration), line: ctx.line)
         call.sleptBlocked = false
         if (duration ?? 0) > thresholds.inferredSleep, !sawSchedSwitch { call.longestSchedule = duration! }
-        if t.firstFaultLine == 0 { t.firstFaultLine = ctx.line }
-        if t.loopStack.isEmpty {
-          t.loopStack = [fn]
-          t.callersHidden = true
+        if t.fault.firstFaultLine == 0 { t.fault.firstFaultLine = ctx.line }
+        if t.fault.loopStack.isEmpty {
+          t.fault.loopStack = [fn]
+          t.fault.callersHidden = true
         }
         endCall(t, call, end: ctx.timestamp, line: ctx.line)
       }
@@ -188,7 +188,7 @@ public final class ThreadTracker: TraceRecordSink {
       if let i = t.stack.lastIndex(where: { $0.function == fn }) {
         target = i
       } else {
-        t.orphanExits += 1
+        t.fault.orphanExits += 1
         return
       }
     }
@@ -201,21 +201,21 @@ public final class ThreadTracker: TraceRecordSink {
 
   private func leaf(_ t: TrackedThread, _ fn: Symbol, _ duration: Int64?, _ ctx: RecordContext) {
     let role = roles.role(fn)
-    if role.contains(.retry), t.openCall == nil {
+    if role.contains(.retry), t.fault.openCall == nil {
       // A retry call with no traced children: it cannot have switched out (the switch event
       // would have been printed inside it). Long ones count as slept only by inference.
       var call = FaultCall(start: ctx.timestamp, line: ctx.line)
       if (duration ?? 0) > thresholds.inferredSleep { call.longestSchedule = duration! }
-      if t.firstFaultLine == 0 { t.firstFaultLine = ctx.line }
-      if t.loopStack.isEmpty {
-        t.callersHidden = t.stack.isEmpty
-        t.loopStack = t.stack.map(\.function) + [fn]
+      if t.fault.firstFaultLine == 0 { t.fault.firstFaultLine = ctx.line }
+      if t.fault.loopStack.isEmpty {
+        t.fault.callersHidden = t.stack.isEmpty
+        t.fault.loopStack = t.stack.map(\.function) + [fn]
       }
       let end = ctx.timestamp.map { $0.addingSaturated(max(0, duration ?? 0)) }
       endCall(t, call, end: end, line: ctx.line)
-    } else if role.contains(.schedule), t.openCall != nil {
-      t.openCall!.schedules += 1
-      t.openCall!.schedulesReturnedAtOnce += 1
+    } else if role.contains(.schedule), t.fault.openCall != nil {
+      t.fault.openCall!.schedules += 1
+      t.fault.openCall!.schedulesReturnedAtOnce += 1
     }
   }
 
@@ -223,13 +223,13 @@ public final class ThreadTracker: TraceRecordSink {
     let role = roles.role(frame.function)
     let elapsed =
       duration ?? ctx.timestamp.flatMap { end in frame.timestamp.map { max(0, end.subtractingSaturated($0)) } }
-    if t.openCall != nil, let d = t.openCall!.scheduleDepth, d == t.stack.count {
-      t.openCall!.schedules += 1
-      if !t.openCall!.scheduleSwitched { t.openCall!.schedulesReturnedAtOnce += 1 }
-      t.openCall!.longestSchedule = max(t.openCall!.longestSchedule, elapsed ?? 0)
-      t.openCall!.scheduleDepth = nil
+    if t.fault.openCall != nil, let d = t.fault.openCall!.scheduleDepth, d == t.stack.count {
+      t.fault.openCall!.schedules += 1
+      if !t.fault.openCall!.scheduleSwitched { t.fault.openCall!.schedulesReturnedAtOnce += 1 }
+      t.fault.openCall!.longestSchedule = max(t.fault.openCall!.longestSchedule, elapsed ?? 0)
+      t.fault.openCall!.scheduleDepth = nil
     }
-    if role.contains(.retry), let call = t.openCall {
+    if role.contains(.retry), let call = t.fault.openCall {
       endCall(t, call, end: ctx.timestamp, line: ctx.line)
     }
   }
@@ -245,23 +245,21 @@ public final class ThreadTracker: TraceRecordSink {
     let t = thread(sw.prevTid)
     setFullComm(t, sw.prevComm)
     t.noteCPU(ctx.cpu)
-    t.switchedOutAt = ctx.timestamp
-    t.switchedOutState = sw.prevState
-    t.switchedOutLine = ctx.line
+    t.sched.switchedOut = SwitchOut(timestamp: ctx.timestamp, state: sw.prevState, line: ctx.line)
     if sw.prevState == .dead {
-      t.exit = (ctx.line, ctx.timestamp)
+      t.sched.exit = (ctx.line, ctx.timestamp)
     }
-    if t.openCall == nil, t.run != nil, sw.prevState.isBlocked {
+    if t.fault.openCall == nil, t.fault.run != nil, sw.prevState.isBlocked {
       // Blocked between two retries: whatever loop this was, it sleeps.
       flushRun(t, atEnd: false)
     }
-    if t.openCall != nil {
+    if t.fault.openCall != nil {
       if sw.prevState.isBlocked {
-        t.openCall!.sleptBlocked = true
-        if t.openCall!.scheduleDepth != nil { t.openCall!.scheduleSwitched = true }
+        t.fault.openCall!.sleptBlocked = true
+        if t.fault.openCall!.scheduleDepth != nil { t.fault.openCall!.scheduleSwitched = true }
       } else {
-        t.openCall!.preemptions += 1
-        if t.openCall!.scheduleDepth != nil { t.openCall!.scheduleSwitched = true }
+        t.fault.openCall!.preemptions += 1
+        if t.fault.openCall!.scheduleDepth != nil { t.fault.openCall!.scheduleSwitched = true }
       }
     }
   }
@@ -270,19 +268,18 @@ public final class ThreadTracker: TraceRecordSink {
     let t = thread(sw.nextTid)
     setFullComm(t, sw.nextComm)
     t.noteCPU(ctx.cpu)
-    if let out = t.switchedOutAt, let now = ctx.timestamp {
-      let off = max(0, now.subtractingSaturated(out))
-      let blocked = t.switchedOutState?.isBlocked ?? false
-      if blocked { t.longestBlocked = max(t.longestBlocked, off) }
-      if t.openCall != nil {
-        t.openCall!.offCPUTime = t.openCall!.offCPUTime.addingSaturated(off)
-        if blocked { t.openCall!.blockedTime = t.openCall!.blockedTime.addingSaturated(off) }
-      } else if t.run != nil {
-        t.run!.offCPUTime = t.run!.offCPUTime.addingSaturated(off)
+    if let out = t.sched.switchedOut, let at = out.timestamp, let now = ctx.timestamp {
+      let off = max(0, now.subtractingSaturated(at))
+      let blocked = out.state.isBlocked
+      if blocked { t.sched.longestBlocked = max(t.sched.longestBlocked, off) }
+      if t.fault.openCall != nil {
+        t.fault.openCall!.offCPUTime = t.fault.openCall!.offCPUTime.addingSaturated(off)
+        if blocked { t.fault.openCall!.blockedTime = t.fault.openCall!.blockedTime.addingSaturated(off) }
+      } else if t.fault.run != nil {
+        t.fault.run!.offCPUTime = t.fault.run!.offCPUTime.addingSaturated(off)
       }
     }
-    t.switchedOutAt = nil
-    t.switchedOutState = nil
+    t.sched.switchedOut = nil
   }
 
   // MARK: - samples and snapshots
@@ -290,12 +287,12 @@ public final class ThreadTracker: TraceRecordSink {
   private func recordSample(
     _ t: TrackedThread, _ ctx: RecordContext, _ event: Symbol, _ period: Int64?, _ stack: StackFrames
   ) {
-    t.samples += 1
+    t.sampled.samples += 1
     if let period {
-      t.samplePeriodSum = t.samplePeriodSum.addingSaturated(period)
+      t.sampled.samplePeriodSum = t.sampled.samplePeriodSum.addingSaturated(period)
       if ctx.cpu >= 0 { samplePeriodsPerCPU[ctx.cpu] = (samplePeriodsPerCPU[ctx.cpu] ?? 0).addingSaturated(period) }
     } else {
-      samplesWithoutPeriod += 1
+      sawSampleWithoutPeriod = true
     }
     var inFault = false
     var retry = false
@@ -304,18 +301,20 @@ public final class ThreadTracker: TraceRecordSink {
       if r.contains(.faultPath) { inFault = true }
       if r.contains(.retry) { retry = true }
     }
-    t.markSample(line: ctx.line, timestamp: ctx.timestamp, inFault: inFault, frames: stack.frames)
+    t.sampled.markSample(line: ctx.line, timestamp: ctx.timestamp, inFault: inFault, frames: stack.frames)
     guard inFault else { return }
-    t.faultSamples += 1
-    if retry { t.retrySamples += 1 }
-    if t.faultSamples == 1 {  // the first (samples without a time column have no timestamp to test)
-      t.firstFaultSample = ctx.timestamp
-      t.firstFaultSampleLine = ctx.line
+    t.sampled.faultSamples += 1
+    if retry { t.sampled.retrySamples += 1 }
+    if t.sampled.faultSamples == 1 {  // the first (samples without a time column have no timestamp to test)
+      t.sampled.firstFaultSample = ctx.timestamp
+      t.sampled.firstFaultSampleLine = ctx.line
     }
-    t.lastFaultSample = ctx.timestamp
-    t.lastFaultSampleLine = ctx.line
-    if t.sampleStack.isEmpty || (retry && !t.sampleStack.contains(where: { roles.role($0).contains(.retry) })) {
-      t.sampleStack = stack.frames.reversed()
+    t.sampled.lastFaultSample = ctx.timestamp
+    t.sampled.lastFaultSampleLine = ctx.line
+    if t.sampled.sampleStack.isEmpty
+      || (retry && !t.sampled.sampleStack.contains(where: { roles.role($0).contains(.retry) }))
+    {
+      t.sampled.sampleStack = stack.frames.reversed()
     }
   }
 
@@ -329,9 +328,9 @@ public final class ThreadTracker: TraceRecordSink {
       if r.contains(.faultPath) { inFault = true }
       if r.contains(.exitWait) { exitWait = true }
     }
-    if t.snapshots.count < 256 {
-      t.snapshots.append(
-        TrackedThread.Snapshot(
+    if t.snap.snapshots.count < 256 {
+      t.snap.snapshots.append(
+        SnapshotState.Snapshot(
           source: source, state: state, line: ctx.line, timestamp: ctx.timestamp, inFault: inFault, exitWait: exitWait,
           frames: stack.frames))
     }

@@ -18,18 +18,20 @@ public struct FaultLoopDetector {
     var verdicts: [ThreadVerdict] = []
     var blocked: [BlockedTask] = []
     let threads = tracker.threads.values.filter { $0.tid > 0 }.sorted { $0.tid < $1.tid }
-    let pseudo = tracker.threads.values.filter { $0.tid < -1 && $0.totalCalls > 0 }
+    let pseudo = tracker.threads.values.filter { $0.tid < -1 && $0.fault.totalCalls > 0 }
     for t in threads + pseudo {
       let comm = symbols.name(t.comm)
       let isWorker = tracker.roles.isWorker(comm)
       // Sampled and snapshot input: any task takes ordinary page faults, so a non-worker is in
       // scope only when a stack shows the retry function itself; an io worker with any fault path.
-      let retryShot = t.snapshots.contains { s in
+      let retryShot = t.snap.snapshots.contains { s in
         s.inFault && s.frames.contains { tracker.roles.role($0).contains(.retry) }
       }
       let inFault =
-        t.totalCalls > 0
-        || (isWorker ? t.faultSamples > 0 || t.snapshots.contains { $0.inFault } : t.retrySamples > 0 || retryShot)
+        t.fault.totalCalls > 0
+        || (isWorker
+          ? t.sampled.faultSamples > 0 || t.snap.snapshots.contains { $0.inFault }
+          : t.sampled.retrySamples > 0 || retryShot)
       if let b = blockedTask(t, comm) { blocked.append(b) }
       guard inFault || isWorker || burnsCPUInKernelUnseen(t) else { continue }
       verdicts.append(verdict(for: t, comm: comm, isWorker: isWorker))
@@ -59,7 +61,7 @@ public struct FaultLoopDetector {
     if t.tid < 0 { v.caveats.append(.noTaskColumn(cpu: -2 - t.tid)) }
     if !t.episodes.isEmpty {
       v.verdict = Self.threadVerdict(t.episodes)
-      v.loopStack = t.loopStack.map { symbols.name($0) }
+      v.loopStack = t.fault.loopStack.map { symbols.name($0) }
       if let worst = t.episodes.last(where: { $0.verdict == v.verdict }) {
         v.evidence.append(
           .phase(
@@ -74,17 +76,17 @@ public struct FaultLoopDetector {
         v.scheduleReturnedAtOnce = spin.scheduleReturnedAtOnce
         v.cpuSharePercent = spin.cpuSharePercent
       }
-      if t.callersHidden { v.caveats.append(.callersHidden(function: v.loopStack.first ?? "?")) }
+      if t.fault.callersHidden { v.caveats.append(.callersHidden(function: v.loopStack.first ?? "?")) }
     }
-    if t.samples > 0 { applySamples(t, &v) }
-    if !t.snapshots.isEmpty || !t.cpuTimes.isEmpty { applySnapshots(t, &v) }
+    if t.sampled.samples > 0 { applySamples(t, &v) }
+    if !t.snap.snapshots.isEmpty || !t.snap.cpuTimes.isEmpty { applySnapshots(t, &v) }
     applyNamedOnly(t, &v)
     applyLostEvents(t, &v)
-    if v.verdict == .notInFault, t.faultSamples == 0 { v.evidence.append(.noFaultPath) }
-    v.samples = t.sampleMarks.map {
+    if v.verdict == .notInFault, t.sampled.faultSamples == 0 { v.evidence.append(.noFaultPath) }
+    v.samples = t.sampled.sampleMarks.map {
       SampleMark(line: $0.line, timestampNs: $0.timestamp, inFaultPath: $0.inFault, stack: $0.stack)
     }
-    v.sampleStacks = t.sampleStacks.map { $0.reversed().map { symbols.name($0) } }
+    v.sampleStacks = t.sampled.sampleStacks.map { $0.reversed().map { symbols.name($0) } }
     v.snapshots = Self.snapshotMarks(t)
     return v
   }
@@ -103,8 +105,8 @@ public struct FaultLoopDetector {
   }
 
   private func applyLostEvents(_ t: TrackedThread, _ v: inout ThreadVerdict) {
-    guard !tracker.lost.isEmpty, t.firstFaultLine > 0 || t.firstFaultSampleLine > 0 else { return }
-    let from = t.firstFaultLine > 0 ? t.firstFaultLine : t.firstFaultSampleLine
+    guard !tracker.lost.isEmpty, t.fault.firstFaultLine > 0 || t.sampled.firstFaultSampleLine > 0 else { return }
+    let from = t.fault.firstFaultLine > 0 ? t.fault.firstFaultLine : t.sampled.firstFaultSampleLine
     let inWindow = tracker.lost.filter { $0.line >= from && t.ranOn($0.cpu) }
     guard let first = inWindow.first else { return }
     let n = Int(inWindow.reduce(Int64(0)) { $0.addingSaturated($1.count ?? 0) })
@@ -116,10 +118,10 @@ public struct FaultLoopDetector {
 
   /// The thread's stack snapshots and /proc stat samples in line order, for pictures.
   static func snapshotMarks(_ t: TrackedThread) -> [SnapshotMark] {
-    let stacks = t.snapshots.map {
+    let stacks = t.snap.snapshots.map {
       SnapshotMark(line: $0.line, timestampNs: $0.timestamp, state: $0.state, inFaultPath: $0.inFault)
     }
-    let stats = t.cpuTimes.prefix(256).map {
+    let stats = t.snap.cpuTimes.prefix(256).map {
       SnapshotMark(line: $0.line, timestampNs: $0.timestamp, state: $0.state, inFaultPath: false, cpuTicks: $0.ticks)
     }
     return (stacks + stats).sorted { $0.line < $1.line }
@@ -131,16 +133,15 @@ public struct FaultLoopDetector {
       tid: t.tid, comm: comm.isEmpty ? "?" : comm, stack: [], sinceNs: nil, line: 0, blockedForNs: nil,
       untilEndOfCapture: false, reportedHung: false, waitsForWorkers: false, workers: [], evidence: [])
     b.snapshots = Self.snapshotMarks(t)
-    if t.switchedOutState == .uninterruptible, !t.exited {
-      b.sinceNs = t.switchedOutAt
-      b.line = t.switchedOutLine
+    if let out = t.sched.switchedOut, out.state == .uninterruptible, !t.sched.exited {
+      b.sinceNs = out.timestamp
+      b.line = out.line
       b.untilEndOfCapture = true
-      if let s = t.switchedOutAt, let e = tracker.lastTimestamp { b.blockedForNs = max(0, e.subtractingSaturated(s)) }
-      b.evidence.append(
-        .switchedOutInD(line: t.switchedOutLine, timestampNs: t.switchedOutAt, blockedForNs: b.blockedForNs))
+      if let s = out.timestamp, let e = tracker.lastTimestamp { b.blockedForNs = max(0, e.subtractingSaturated(s)) }
+      b.evidence.append(.switchedOutInD(line: out.line, timestampNs: out.timestamp, blockedForNs: b.blockedForNs))
     }
     var sightings = 0
-    for s in t.snapshots where s.state == .uninterruptible || s.source == .hungTask || s.exitWait {
+    for s in t.snap.snapshots where s.state == .uninterruptible || s.source == .hungTask || s.exitWait {
       if b.stack.isEmpty || s.exitWait { b.stack = s.frames.map { symbols.name($0) } }
       if s.exitWait { b.waitsForWorkers = true }
       if s.source == .hungTask { b.reportedHung = true }
@@ -159,7 +160,7 @@ public struct FaultLoopDetector {
   /// Blocked-task sightings listed one by one; the rest are counted.
   static let sightingsListed = 3
 
-  func sighting(_ s: TrackedThread.Snapshot, frames: Int) -> StackSighting {
+  func sighting(_ s: SnapshotState.Snapshot, frames: Int) -> StackSighting {
     StackSighting(
       source: s.source, line: s.line, state: s.state, frames: s.frames.prefix(frames).map { tracker.symbols.name($0) })
   }

@@ -4,9 +4,9 @@ import TraceParse
 /// states at instants rather than a sequence of retries: weaker evidence, said so in caveats.
 extension FaultLoopDetector {
   func applySamples(_ t: TrackedThread, _ v: inout ThreadVerdict) {
-    guard t.faultSamples > 0 else { return }
+    guard t.sampled.faultSamples > 0 else { return }
     let symbols = tracker.symbols
-    let share = Double(t.faultSamples) / Double(t.samples)
+    let share = Double(t.sampled.faultSamples) / Double(t.sampled.samples)
     let cpu = sampledCPUShare(t)
     var cpuShare: Double?
     if case .share(let c, let method) = cpu {
@@ -14,28 +14,28 @@ extension FaultLoopDetector {
       if v.cpuSharePercent == nil { v.cpuSharePercent = c * 100 }
       v.evidence.append(.cpuShareFromSamples(cpuSharePercent: c * 100, method: method))
     }
-    if v.loopStack.isEmpty { v.loopStack = t.sampleStack.map { symbols.name($0) } }
+    if v.loopStack.isEmpty { v.loopStack = t.sampled.sampleStack.map { symbols.name($0) } }
     v.evidence.append(
       .faultSamples(
-        inFaultPath: t.faultSamples, total: t.samples, inRetryFunction: t.retrySamples,
-        lines: LineRange(t.firstFaultSampleLine, t.lastFaultSampleLine)))
-    if let a = t.firstFaultSample, let b = t.lastFaultSample, b > a {
-      v.evidence.append(.faultSampleRate(samples: t.faultSamples, spanNs: b.subtractingSaturated(a)))
+        inFaultPath: t.sampled.faultSamples, total: t.sampled.samples, inRetryFunction: t.sampled.retrySamples,
+        lines: LineRange(t.sampled.firstFaultSampleLine, t.sampled.lastFaultSampleLine)))
+    if let a = t.sampled.firstFaultSample, let b = t.sampled.lastFaultSample, b > a {
+      v.evidence.append(.faultSampleRate(samples: t.sampled.faultSamples, spanNs: b.subtractingSaturated(a)))
     }
     guard v.episodes.isEmpty else { return }  // a trace of the same thread decides; samples only add
     if let c = cpuShare, c < thresholds.maxAsleepShare {
       // Rarely on a CPU: no loop, whatever the fault-path samples say; they show where it waits.
       v.evidence.append(.mostlyOffCPU(cpuSharePercent: c * 100, maxPercent: thresholds.maxAsleepShare * 100))
-      v.verdict = t.retrySamples > 0 ? .sleeping : .notInFault
+      v.verdict = t.sampled.retrySamples > 0 ? .sleeping : .notInFault
       v.caveats.append(.sampledWaiting)
-    } else if t.faultSamples < thresholds.minFaultSamples {
+    } else if t.sampled.faultSamples < thresholds.minFaultSamples {
       v.verdict = .inconclusive
-      v.caveats.append(.tooFewFaultSamples(samples: t.faultSamples, needed: thresholds.minFaultSamples))
+      v.caveats.append(.tooFewFaultSamples(samples: t.sampled.faultSamples, needed: thresholds.minFaultSamples))
     } else if share < thresholds.minFaultSampleShare {
       v.verdict = .inconclusive
       v.caveats.append(
         .lowFaultSampleShare(faultSharePercent: share * 100, neededPercent: thresholds.minFaultSampleShare * 100))
-    } else if t.retrySamples == 0 {
+    } else if t.sampled.retrySamples == 0 {
       v.verdict = .inconclusive
       v.caveats.append(.noSampleInRetryFunction)
     } else if let c = cpuShare, c < thresholds.minBusyShare {
@@ -53,7 +53,7 @@ extension FaultLoopDetector {
   /// The share of a CPU a task spent in system time between its first and last timed
   /// /proc/TID/stat samples (stime ticks at USER_HZ 100), or nil with fewer than two.
   func systemShare(_ t: TrackedThread) -> Double? {
-    let timed = t.cpuTimes.filter { $0.timestamp != nil }
+    let timed = t.snap.cpuTimes.filter { $0.timestamp != nil }
     guard let a = timed.first, let b = timed.last, let ta = a.timestamp, let tb = b.timestamp, tb > ta else {
       return nil
     }
@@ -64,13 +64,15 @@ extension FaultLoopDetector {
   /// in the fault path: its /proc stack is empty while it runs, so where it loops is unknown.
   func burnsCPUInKernelUnseen(_ t: TrackedThread) -> Bool {
     guard let system = systemShare(t), system >= thresholds.minBusyShare else { return false }
-    return !t.snapshots.contains(where: \.inFault)
+    return !t.snap.snapshots.contains(where: \.inFault)
   }
 
   /// A task that only lockdep names (`1 lock held by iou-wrk-92/93:` after a hung-task report)
   /// is in the report without any stack: nothing tells whether it spins.
   func applyNamedOnly(_ t: TrackedThread, _ v: inout ThreadVerdict) {
-    guard t.namedByLockdep, t.totalCalls == 0, t.samples == 0, t.snapshots.isEmpty, t.cpuTimes.isEmpty else { return }
+    guard t.snap.namedByLockdep, t.fault.totalCalls == 0, t.sampled.samples == 0, t.snap.snapshots.isEmpty,
+      t.snap.cpuTimes.isEmpty
+    else { return }
     v.verdict = .inconclusive
     v.caveats.append(.namedByLockdepOnly)
   }
@@ -84,38 +86,38 @@ extension FaultLoopDetector {
   /// The thread's sample periods over those of the busiest CPU (see ``CPUShareMethod``). It
   /// needs every sample's period and CPU; the event's name plays no part.
   func sampledCPUShare(_ t: TrackedThread) -> SampledShare {
-    if tracker.samplesWithoutPeriod > 0 { return .unknown(.noPeriods) }
+    if tracker.sawSampleWithoutPeriod { return .unknown(.noPeriods) }
     guard
       let busiest = tracker.samplePeriodsPerCPU.max(by: {
         $0.value < $1.value || $0.value == $1.value && $0.key > $1.key
       }),
       busiest.value > 0
     else { return .unknown(.noCPUColumn) }
-    let c = min(1, Double(t.samplePeriodSum) / Double(busiest.value))
+    let c = min(1, Double(t.sampled.samplePeriodSum) / Double(busiest.value))
     return .share(
-      c, .periodsOfBusiestCPU(cpu: busiest.key, threadPeriods: t.samplePeriodSum, cpuPeriods: busiest.value))
+      c, .periodsOfBusiestCPU(cpu: busiest.key, threadPeriods: t.sampled.samplePeriodSum, cpuPeriods: busiest.value))
   }
 
   func applySnapshots(_ t: TrackedThread, _ v: inout ThreadVerdict) {
     let symbols = tracker.symbols
-    let faultShots = t.snapshots.filter(\.inFault)
+    let faultShots = t.snap.snapshots.filter(\.inFault)
     if v.loopStack.isEmpty, let s = faultShots.first { v.loopStack = s.frames.reversed().map { symbols.name($0) } }
     for s in faultShots.prefix(3) { v.evidence.append(.sighting(sighting: sighting(s, frames: 4))) }
     var busy: Double?
-    let timed = t.cpuTimes.filter { $0.timestamp != nil }
+    let timed = t.snap.cpuTimes.filter { $0.timestamp != nil }
     if let a = timed.first, let b = timed.last, b.timestamp! > a.timestamp! {
       let span = b.timestamp!.subtractingSaturated(a.timestamp!)
       let share = (Double(b.ticks) - Double(a.ticks)) / 100 / (Double(span) / 1e9)
       busy = share
       var states: [TaskState] = []
-      for c in t.cpuTimes where !states.contains(c.state) { states.append(c.state) }
+      for c in t.snap.cpuTimes where !states.contains(c.state) { states.append(c.state) }
       v.evidence.append(
         .procStat(
           fromTicks: a.ticks, toTicks: b.ticks, spanNs: span, cpuSharePercent: share * 100,
           states: states.sorted { $0.rawValue < $1.rawValue }, lines: LineRange(a.line, b.line)))
       if v.cpuSharePercent == nil { v.cpuSharePercent = share * 100 }
     }
-    guard v.episodes.isEmpty, t.faultSamples == 0 else { return }
+    guard v.episodes.isEmpty, t.sampled.faultSamples == 0 else { return }
     if faultShots.contains(where: { $0.source == .lockup }) {
       v.verdict = .spinning
       v.caveats.append(.lockupReport)
@@ -139,7 +141,7 @@ extension FaultLoopDetector {
     if let busy, busy >= thresholds.minBusyShare, faultShots.count >= 2, sleeping.isEmpty {
       // Burns a CPU, and whenever its stack could be read it was in the fault path.
       v.verdict = .spinning
-      v.caveats.append(.procEvidence(inFaultPath: faultShots.count, snapshots: t.snapshots.count))
+      v.caveats.append(.procEvidence(inFaultPath: faultShots.count, snapshots: t.snap.snapshots.count))
     } else if busy == nil, running.count >= 3, sleeping.isEmpty {
       // Caught on-CPU in the fault path again and again, never asleep in it.
       v.verdict = .spinning
@@ -157,13 +159,13 @@ extension FaultLoopDetector {
       // starved of a CPU (many loops sharing few CPUs), left to the corroboration below.
       v.verdict = .sleeping
       v.evidence.append(.mostlyOffCPU(cpuSharePercent: busy * 100, maxPercent: thresholds.maxAsleepShare * 100))
-      v.evidence.append(.blockedInFaultSnapshots(count: sleeping.count, snapshots: t.snapshots.count))
+      v.evidence.append(.blockedInFaultSnapshots(count: sleeping.count, snapshots: t.snap.snapshots.count))
     } else if !running.isEmpty {
       v.verdict = .inconclusive
       v.caveats.append(.caughtOnCPU(snapshots: running.count))
     } else if !sleeping.isEmpty && (busy ?? 0) < thresholds.maxAsleepShare {
       v.verdict = .sleeping
-      v.evidence.append(.blockedInFaultSnapshots(count: sleeping.count, snapshots: t.snapshots.count))
+      v.evidence.append(.blockedInFaultSnapshots(count: sleeping.count, snapshots: t.snap.snapshots.count))
     } else if let busy, busy < thresholds.maxAsleepShare, v.isWorker, faultShots.isEmpty {
       v.verdict = .notInFault
     }

@@ -1,0 +1,71 @@
+import TraceParse
+
+/// The thread's path through the retry function (function_graph input): the call in progress,
+/// the retries not yet closed into a phase, and where the last call ended.
+struct FaultPathState {
+  var openCall: FaultCall?
+  var totalCalls = 0
+  var run: RetryRun?
+  var sleep: SleepPhase?
+  var pendingShortRetries = 0
+  var lastCallEnd: Int64?
+  var lastCallLine = 0
+  var firstFaultLine = 0
+  /// The call stack down to the retry function when it was entered (outermost first, the retry
+  /// function last).
+  var loopStack: [Symbol] = []
+  var callersHidden = false
+  var orphanExits = 0
+}
+
+/// One call of a retry function (e.g. handle_userfault) in progress.
+struct FaultCall {
+  var start: Int64?
+  var line: Int
+  /// The thread switched out in S/D during the call (sched_switch).
+  var sleptBlocked = false
+  /// Time spent off-CPU during the call, and the blocked part of it (ns).
+  var offCPUTime: Int64 = 0
+  var blockedTime: Int64 = 0
+  /// Wake-ups of the thread during the call.
+  var wakeups = 0
+  /// Switch-outs while still runnable (preemption).
+  var preemptions = 0
+  /// A function_graph banner showed another task taking the CPU during the call.
+  var bannerSwitch = false
+  /// schedule() calls inside, and those that returned without a switch-out.
+  var schedules = 0
+  var schedulesReturnedAtOnce = 0
+  /// Stack index of an open schedule() frame, and whether the thread switched out inside it.
+  var scheduleDepth: Int?
+  var scheduleSwitched = false
+  /// The longest schedule() inside (ns), for inferring sleeps without sched events.
+  var longestSchedule: Int64 = 0
+}
+
+/// Back-to-back retries that each returned without sleeping.
+struct RetryRun {
+  var count = 0
+  var firstStart: Int64?
+  var firstLine = 0
+  var lastEnd: Int64?
+  var lastLine = 0
+  var offCPUTime: Int64 = 0
+  var preemptions = 0
+  var schedules = 0
+  var schedulesReturnedAtOnce = 0
+  /// Where each retry began (the first ``Episode/retryMarkLimit``).
+  var marks: [RetryMark] = []
+}
+
+/// Retry calls that slept, merged into one sleeping phase.
+struct SleepPhase {
+  var count = 0
+  var firstStart: Int64?
+  var firstLine = 0
+  var lastEnd: Int64?
+  var lastLine = 0
+  var blockedTime: Int64 = 0
+  var wakeups = 0
+  var inferred = 0
+}
