@@ -10,6 +10,9 @@ Mutation operators: comparisons flipped or moved by one (< <= > >= == !=), && an
 conditions negated (`if x`, `guard x` (so the early return is taken when it should not be) and
 `while x` get a `!`), integer literals moved by one, true/false swapped.
 
+A line whose comment says `mutants: equivalent` gets no mutants: every mutant of it was shown to behave
+exactly like the original, and the comment just above the line says why. The run lists those lines.
+
 Usage: tools/mutants.py [--max N] [--seed S] [--filter SUBSTRING] [--keep]
 """
 
@@ -66,6 +69,8 @@ def candidates(path):
     lines = open(path).read().split("\n")
     found = []
     for n, line in enumerate(lines):
+        if "mutants: equivalent" in line:
+            continue
         code = code_part(line)
         stripped = code.strip()
         if not stripped or stripped.startswith(("import ", "///", "case ", "@", "public var", "var ", "let ")) and "=" not in stripped:
@@ -126,6 +131,13 @@ def main():
         lines, found = candidates(f)
         for n, desc, new in found:
             mutants.append((rel, n, desc, new))
+    exempt = []
+    for f in sorted(files):
+        for n, line in enumerate(open(f).read().split("\n")):
+            if "mutants: equivalent" in line:
+                exempt.append((os.path.relpath(f, ROOT), n + 1, line.strip()))
+    for rel, n, text in exempt:
+        print(f"no mutants (equivalent, see the comment above it): {rel}:{n}: {text}")
     random.Random(a.seed).shuffle(mutants)
     chosen = sorted(mutants[: a.max])
     print(f"{len(mutants)} mutants in {len(files)} files; running {len(chosen)} (seed {a.seed})", flush=True)

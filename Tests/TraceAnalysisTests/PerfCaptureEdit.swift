@@ -19,6 +19,7 @@ struct PerfCaptureEdit {
   var samples: [Sample] = []
   var printCPU = true
   var printPeriod = true
+  var printEvent = true
 
   /// Reads the capture at `path` (headers `comm tid [cpu] time: period event:`, tab-indented frames).
   init(_ path: String) {
@@ -51,7 +52,7 @@ struct PerfCaptureEdit {
       if printCPU { h += "[" + String(repeating: "0", count: max(0, 3 - String(s.cpu).count)) + "\(s.cpu)] " }
       h += Self.pad(s.time, 12) + ": "
       if printPeriod { h += Self.pad(String(s.period), 10) + " " }
-      out.append(h + "\(s.event): ")
+      out.append(printEvent ? h + "\(s.event): " : h)
       out += s.frames
       out.append("")
     }

@@ -113,6 +113,18 @@ import TraceParse
     #expect(!w.evidence.contains(.noFaultPath))
   }
 
+  @Test func aHeaderEndingInTheTimeIsStillPerfScript() throws {
+    // `perf script -F comm,tid,cpu,time,ip,sym,dso`: the header ends with the time's `: ` (edit: no
+    // period and no event column); the worker's samples are still read, without a CPU share.
+    var edit = PerfCaptureEdit(Self.vanilla)
+    edit.printPeriod = false
+    edit.printEvent = false
+    let run = try Self.run(edit)
+    #expect(run.files[0].format == "perf-script")
+    let w = try #require(run.thread(93))
+    #expect(w.verdict == .inconclusive && w.caveats.contains(.noCPUShareFromSamples(reason: .noPeriods)))
+  }
+
   @Test func withoutPeriodsOrCPUsTheShareIsUnknownAndSaysWhy() throws {
     var noPeriod = PerfCaptureEdit(Self.vanilla)
     noPeriod.relabel("cycles")

@@ -99,6 +99,25 @@ import TraceParse
     #expect(try verdict(70) == .inconclusive)
   }
 
+  @Test func everyLostMarkerIsCountedAndTheFirst4096AreKeptForPictures() throws {
+    // Edit: 5000 markers `CPU:1 [LOST 2 EVENTS]` appended to the real capture lab/vanilla/kill9.
+    let lines = Fixtures.lines(Fixtures.path("lab/vanilla/kill9/fgraph_proc.txt"))
+    let f = try analyze(Fixtures.temporary(lines + Array(repeating: "CPU:1 [LOST 2 EVENTS]", count: 5000))).files[0]
+    #expect(f.lostEvents == 10_000)
+    #expect(f.lostMarks.count == 4096 && f.lostMarks.last?.line == lines.count + 4096)
+  }
+
+  @Test func theLiveStatusShowsAPlainThreadInTheFaultPathDuringItsFirstCallAndAfter() throws {
+    // lab/vanilla/write-signal: uffd_io-81, not an io worker, takes the fault in write(2). Cuts: just
+    // after the entry of its first handle_userfault() call (open), and just before its second entry.
+    let lines = Fixtures.lines(Fixtures.path("lab/vanilla/write-signal/fgraph_proc.txt"))
+    let entries = CaptureEdits.entries(lines, comm: "uffd_io-81")
+    for cut in [entries[0] + 1, entries[1]] {
+      let (tracker, _) = try tracked(Fixtures.temporary(Array(lines[..<cut])))
+      #expect(tracker.liveStatus().contains { $0.tid == 81 }, "cut at line \(cut)")
+    }
+  }
+
   @Test func procStatSamplesWithoutStacksAreNotCalledEventsOnly() throws {
     // Edit: the /proc captures of the fixed kernel without their stack lines (stat lines only): the
     // worker is idle and in no fault path, but /proc counters are not "events only".

@@ -15,6 +15,36 @@ import Testing
     #expect(records.count == all.count)
   }
 
+  @Test func theFormatIsDecidedAtTheHeldLineLimit() throws {
+    // Edit: a line that is no trace (`hello`) and n blank lines put in front of a real capture. The
+    // 4096th held line decides from what was seen: the capture's first line, or nothing.
+    func format(blanks: Int) throws -> TraceFormat? {
+      let bytes = Array(("hello\n" + String(repeating: "\n", count: blanks)).utf8) + Fixtures.bytes(Fixtures.fixGraph)
+      do { return try readAll(Fixtures.temporary(bytes)).2.format } catch let e as TraceInputError {
+        #expect(e.diagnostic.kind == .notATrace && e.diagnostic.line == 1)
+        return nil
+      }
+    }
+    #expect(try format(blanks: FormatSniffer.maxHeldLines - 2) == .ftrace)
+    #expect(try format(blanks: FormatSniffer.maxHeldLines - 1) == nil)
+    #expect(FormatSniffer.maxHeldLines == 4096)
+  }
+
+  @Test func theFormatIsDecidedAtTheHeldByteLimit() throws {
+    // Edit: `hello` and a line of spaces, 4 MiB together (or one byte less), in front of a real capture.
+    func format(spaces: Int) throws -> TraceFormat? {
+      let bytes =
+        Array(("hello\n" + String(repeating: " ", count: spaces) + "\n").utf8) + Fixtures.bytes(Fixtures.fixGraph)
+      do { return try readAll(Fixtures.temporary(bytes)).2.format } catch let e as TraceInputError {
+        #expect(e.diagnostic.kind == .notATrace && e.diagnostic.line == 1)
+        return nil
+      }
+    }
+    #expect(try format(spaces: FormatSniffer.maxHeldBytes - 6) == .ftrace)
+    #expect(try format(spaces: FormatSniffer.maxHeldBytes - 5) == nil)
+    #expect(FormatSniffer.maxHeldBytes == 4 << 20)
+  }
+
   @Test func onlyWhiteSpaceIsEmptyHoweverLong() throws {
     let bytes = Array(String(repeating: " \t\n", count: 3_000_000).utf8)
     #expect {

@@ -17,8 +17,10 @@ public struct FaultLoopDetector {
     let symbols = tracker.symbols
     var verdicts: [ThreadVerdict] = []
     var blocked: [BlockedTask] = []
-    let threads = tracker.threads.values.filter { $0.tid > 0 }.sorted { $0.tid < $1.tid }
-    let pseudo = tracker.threads.values.filter { $0.tid < -1 && $0.fault.totalCalls > 0 }
+    // Threads by tid, then the per-CPU stand-ins (tid -2 - cpu) of lines without a task column. The
+    // idle task (tid 0) never faults or blocks, no tid is -1, and tids are unique keys of the sort.
+    let threads = tracker.threads.values.filter { $0.tid > 0 }.sorted { $0.tid < $1.tid }  // mutants: equivalent
+    let pseudo = tracker.threads.values.filter { $0.tid < -1 }.sorted { $0.tid > $1.tid }  // mutants: equivalent
     for t in threads + pseudo {
       let comm = symbols.name(t.comm)
       let isWorker = tracker.roles.isWorker(comm)
@@ -45,7 +47,7 @@ public struct FaultLoopDetector {
       file: file, format: read.format.rawValue, lines: read.lines, captureStartNs: tracker.firstTimestamp,
       captureEndNs: tracker.lastTimestamp, threads: verdicts, blockedTasks: blocked, notes: notes, captureHints: hints,
       lostEvents: tracker.lostTotal,
-      lostMarks: tracker.lost.prefix(4096).map {
+      lostMarks: tracker.lost.prefix(FileAnalysis.lostMarkLimit).map {
         LostEventsMark(line: $0.line, cpu: $0.cpu, events: $0.count, timestampNs: $0.timestamp)
       }, diagnostics: read.diagnostics, skipped: nil)
   }

@@ -21,7 +21,7 @@ public struct FileAnalysis: Sendable, Codable, Equatable {
   public var captureHints: [CaptureHint]
   /// Lost-event markers seen.
   public var lostEvents: Int
-  /// Where events were lost (at most 4096 markers), for pictures.
+  /// Where events were lost (the first ``lostMarkLimit`` markers), for pictures.
   public var lostMarks: [LostEventsMark] = []
   /// Problems in the input.
   public var diagnostics: [Diagnostic]

