@@ -108,6 +108,8 @@ public struct TraceFileReader {
     var held: [(bytes: [UInt8], number: Int)] = []
     var heldBytes = 0
     var parser: AnyLineParser? = forcedFormat.flatMap { try? makeParser($0, file: name) }
+    // The ftrace parser (a class) called directly: no copy of the enum around it per line.
+    var ftrace: FtraceTextParser? = parser?.ftrace
     var format = forcedFormat
     if let f = forcedFormat, parser == nil {
       throw TraceInputError(file: name, line: 0, kind: .format, "\(f.rawValue) input is not supported by this reader")
@@ -128,6 +130,7 @@ public struct TraceFileReader {
       }
       format = f
       parser = try makeParser(f, file: name)
+      ftrace = parser?.ftrace
       parsedFrom = held.first?.number ?? 1
       nextGarbageCheck = parsedFrom + Self.garbageWindow
       for h in held {
@@ -146,8 +149,12 @@ public struct TraceFileReader {
     let summary: LineReaderSummary
     do {
       summary = try reader.forEachLine { line, number in
-        if parser != nil {
+        if let ftrace {
+          ftrace.parse(line, number: number, into: &sink, log: &log)
+        } else if parser != nil {
           parser!.parse(line, number: number, into: &sink, log: &log)
+        }
+        if parser != nil {
           // What the file looks like, for the error when a forced format reads nothing.
           if number <= FormatSniffer.sampleLines { sniffer.observe(line) }
           if number & 63 == 0 {
@@ -284,6 +291,12 @@ enum AnyLineParser {
   case pastedReport(PastedReportParser)
   /// Placeholder while a payload is mutated in place (avoids copy-on-write of its storage).
   case moving
+
+  /// The ftrace parser, when this is one.
+  var ftrace: FtraceTextParser? {
+    if case .ftrace(let p) = self { return p }
+    return nil
+  }
 
   mutating func parse<S: TraceRecordSink>(_ line: ByteSpan, number: Int, into sink: inout S, log: inout DiagnosticLog) {
     switch self {

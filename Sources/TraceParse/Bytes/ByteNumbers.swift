@@ -4,10 +4,19 @@ extension ByteSpan {
   /// Returns the value and the index after the last digit, or nil when no digit is there
   /// or the value overflows.
   @inlinable public func parseUnsigned(from: Int) -> (value: Int64, end: Int)? {
+    guard from >= 0, let p = base else { return nil }
     var i = from
     var v: Int64 = 0
+    // Up to 18 digits cannot overflow: no checks in the common case.
+    let fast = Swift.min(count, from + 18)
+    while i < fast {
+      let d = p[i] &- 0x30
+      if d > 9 { return i == from ? nil : (v, i) }
+      v = v &* 10 &+ Int64(d)
+      i += 1
+    }
     while i < count {
-      let d = base![i] &- 0x30
+      let d = p[i] &- 0x30
       if d > 9 { break }
       let (m, o1) = v.multipliedReportingOverflow(by: 10)
       let (a, o2) = m.addingReportingOverflow(Int64(d))
@@ -34,38 +43,31 @@ extension ByteSpan {
   }
 
   /// Parses `digits[.digits]` at `from` as a fixed-point number scaled by 10^`scaleDigits`
-  /// (e.g. seconds with scale 9 → nanoseconds, microseconds with scale 3 → nanoseconds).
+  /// (0...18; e.g. seconds with scale 9 → nanoseconds, microseconds with scale 3 → nanoseconds).
   /// Extra fraction digits are truncated. Returns nil when no digit is there or on overflow.
+  /// Timestamps such as `12345.678901` take one integer pass: no division, no per-digit checks.
   @inlinable public func parseDecimal(from: Int, scaleDigits: Int) -> (value: Int64, end: Int)? {
     guard let whole = parseUnsigned(from: from) else { return nil }
-    var value = whole.value
-    for _ in 0..<scaleDigits {
-      let (m, o) = value.multipliedReportingOverflow(by: 10)
-      if o { return nil }
-      value = m
-    }
+    let scale = Swift.min(Swift.max(scaleDigits, 0), 18)
+    let (scaled, o) = whole.value.multipliedReportingOverflow(by: ByteNumbers.powerOfTen(scale))
+    if o { return nil }
     var i = whole.end
-    if i < count, base![i] == 0x2E {
-      i += 1
-      var scale = scaleDigits
-      var frac: Int64 = 0
-      var place: Int64 = 1
-      for _ in 0..<min(scaleDigits, 18) { place *= 10 }
-      while i < count {
-        let d = base![i] &- 0x30
-        if d > 9 { break }
-        if scale > 0 {
-          place /= 10
-          frac += Int64(d) * place
-          scale -= 1
-        }
-        i += 1
+    guard i < count, base![i] == 0x2E else { return (scaled, i) }
+    i += 1
+    var frac: Int64 = 0
+    var taken = 0
+    while i < count {
+      let d = base![i] &- 0x30
+      if d > 9 { break }
+      if taken < scale {
+        frac = frac &* 10 &+ Int64(d)
+        taken += 1
       }
-      let (sum, o) = value.addingReportingOverflow(frac)
-      if o { return nil }
-      value = sum
+      i += 1
     }
-    return (value, i)
+    let (sum, o2) = scaled.addingReportingOverflow(frac &* ByteNumbers.powerOfTen(scale - taken))
+    if o2 { return nil }
+    return (sum, i)
   }
 
   /// Parses a hexadecimal number (with or without `0x`) at `from`.
@@ -87,5 +89,33 @@ extension ByteSpan {
       i += 1
     }
     return i == start ? nil : (v, i)
+  }
+}
+
+/// Constants of the number parsers.
+public enum ByteNumbers {
+  /// 10^`n` for `n` in 0...18 (a jump table, no global array on the hot path).
+  @inlinable public static func powerOfTen(_ n: Int) -> Int64 {
+    switch n {
+    case 0: 1
+    case 1: 10
+    case 2: 100
+    case 3: 1_000
+    case 4: 10_000
+    case 5: 100_000
+    case 6: 1_000_000
+    case 7: 10_000_000
+    case 8: 100_000_000
+    case 9: 1_000_000_000
+    case 10: 10_000_000_000
+    case 11: 100_000_000_000
+    case 12: 1_000_000_000_000
+    case 13: 10_000_000_000_000
+    case 14: 100_000_000_000_000
+    case 15: 1_000_000_000_000_000
+    case 16: 10_000_000_000_000_000
+    case 17: 100_000_000_000_000_000
+    default: 1_000_000_000_000_000_000
+    }
   }
 }

@@ -89,17 +89,43 @@ public struct ByteSpan {
   }
 
   /// Index of the first byte at or after `from` that is not a space or tab.
+  /// Runs of spaces (function_graph indentation, padded columns) are skipped eight bytes at a time:
+  /// the first non-space byte of a word is found from its trailing zero bits.
   @inlinable public func skipSpaces(from: Int) -> Int {
     var i = from
-    while i < count, base![i] == 0x20 || base![i] == 0x09 { i += 1 }
+    guard let p = base, i >= 0 else { return i }
+    let raw = UnsafeRawPointer(p)
+    while i + 8 <= count {
+      let w = raw.loadUnaligned(fromByteOffset: i, as: UInt64.self) ^ 0x2020_2020_2020_2020
+      if w == 0 {
+        i += 8
+        continue
+      }
+      i += w.littleEndian.trailingZeroBitCount >> 3
+      if p[i] != 0x09 { return i }
+      i += 1
+    }
+    while i < count, p[i] == 0x20 || p[i] == 0x09 { i += 1 }
     return i
   }
 
   /// The span without leading and trailing spaces and tabs.
   @inlinable public func trimmed() -> ByteSpan {
-    var lo = 0
+    let lo = skipSpaces(from: 0)
     var hi = count
-    while lo < hi, base![lo] == 0x20 || base![lo] == 0x09 { lo += 1 }
+    if let p = base {
+      let raw = UnsafeRawPointer(p)
+      while hi - 8 >= lo {
+        let w = raw.loadUnaligned(fromByteOffset: hi - 8, as: UInt64.self) ^ 0x2020_2020_2020_2020
+        if w == 0 {
+          hi -= 8
+          continue
+        }
+        hi -= w.littleEndian.leadingZeroBitCount >> 3
+        if p[hi - 1] != 0x09 { return slice(lo, hi) }
+        hi -= 1
+      }
+    }
     while hi > lo, base![hi - 1] == 0x20 || base![hi - 1] == 0x09 { hi -= 1 }
     return slice(lo, hi)
   }

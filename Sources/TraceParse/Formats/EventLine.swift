@@ -41,10 +41,7 @@ struct EventLine {
       if let v = inner.asUnsigned() { tgid = Int32(truncatingIfNeeded: v) }
       head = head.slice(0, lp).trimmed()
     }
-    guard let dash = head.lastIndex(of: UInt8(ascii: "-")),
-      let pid = head.suffix(from: dash + 1).asUnsigned()
-    else { return nil }
-    let comm = head.slice(0, dash)
+    guard let (comm, pid) = head.splitTaskID(at: UInt8(ascii: "-")) else { return nil }
 
     // After `[cpu]`: optional flags column, then `timestamp:`.
     var i = line.skipSpaces(from: cpuNum.end + 1)
@@ -67,7 +64,7 @@ struct EventLine {
     let rest = line.suffix(from: i).trimmed()
     if rest.equals("<stack trace>") || rest.equals("<user stack trace>") {
       return EventLine(
-        comm: comm, pid: Int32(truncatingIfNeeded: pid), tgid: tgid, cpu: Int32(truncatingIfNeeded: cpuNum.value),
+        comm: comm, pid: pid, tgid: tgid, cpu: Int32(truncatingIfNeeded: cpuNum.value),
         timestamp: ts, name: rest, payload: .empty, kind: rest.count == 13 ? .kernelStack : .userStack)
     }
     guard let colon = line.firstIndex(of: UInt8(ascii: ":"), from: i), colon > i,
@@ -76,13 +73,13 @@ struct EventLine {
       // The function tracer: `func <-parent` with no event name.
       guard let arrow = line.firstIndex(of: " <-", from: i), arrow > i else { return nil }
       return EventLine(
-        comm: comm, pid: Int32(truncatingIfNeeded: pid), tgid: tgid, cpu: Int32(truncatingIfNeeded: cpuNum.value),
+        comm: comm, pid: pid, tgid: tgid, cpu: Int32(truncatingIfNeeded: cpuNum.value),
         timestamp: ts, name: line.slice(i, arrow), payload: line.suffix(from: arrow + 3), kind: .functionCall)
     }
     let name = line.slice(i, colon)
     let payload = line.suffix(from: line.skipSpaces(from: colon + 1))
     return EventLine(
-      comm: comm, pid: Int32(truncatingIfNeeded: pid), tgid: tgid, cpu: Int32(truncatingIfNeeded: cpuNum.value),
+      comm: comm, pid: pid, tgid: tgid, cpu: Int32(truncatingIfNeeded: cpuNum.value),
       timestamp: ts, name: name, payload: payload)
   }
 }

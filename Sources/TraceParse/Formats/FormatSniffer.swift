@@ -127,11 +127,11 @@ public struct FormatSniffer {
   /// `ffffffff8118baf1 handle_userfault+0xf3 ([kernel.kallsyms])` with its indentation lost:
   /// a hex ip, a symbol, and a `(dso)` at the end.
   static func looksLikeUnindentedPerfFrame(_ t: ByteSpan) -> Bool {
-    guard let ip = StackFrameText.nextToken(t, from: 0), ip.end < t.count,
-      StackFrameText.isHexToken(t.slice(ip.start, ip.end)), t.hasSuffix(")"),
+    guard let ip = t.nextToken(from: 0), ip.end < t.count,
+      t.slice(ip.start, ip.end).isHexDigits, t.hasSuffix(")"),
       let dso = t.firstIndex(of: " (", from: ip.end)
     else { return false }
-    return StackFrameText.nextToken(t, from: ip.end).map { $0.start < dso } ?? false
+    return t.nextToken(from: ip.end).map { $0.start < dso } ?? false
   }
 
   static func looksLikeKernelLog(_ line: ByteSpan) -> Bool {
@@ -148,8 +148,8 @@ public struct FormatSniffer {
   /// `io_wq_put_and_exit+0x344/0x720 io_uring/io-wq.c:1277` or `io_wq_exit_workers io_uring/io-wq.c:1249 [inline]`.
   static func looksLikeSymbolizedFrame(_ t: ByteSpan) -> Bool {
     if StackFrameText.inlinedFrame(t) != nil { return true }
-    guard let fn = StackFrameText.nextToken(t, from: 0), StackFrameText.kernelFrame(t.slice(fn.start, fn.end)) != nil,
-      let src = StackFrameText.nextToken(t, from: fn.end), src.end == t.count
+    guard let fn = t.nextToken(from: 0), StackFrameText.kernelFrame(t.slice(fn.start, fn.end)) != nil,
+      let src = t.nextToken(from: fn.end), src.end == t.count
     else { return false }
     let file = t.slice(src.start, src.end)
     guard let colon = file.lastIndex(of: UInt8(ascii: ":")), file.suffix(from: colon + 1).asUnsigned() != nil else {

@@ -5,11 +5,13 @@
 /// `##### CPU N buffer started ####` lines are understood.
 public final class FtraceTextParser: LineParser {
   private let symbols: SymbolTable
-  private let decoder: SchedEventDecoder
+  private let schedDecoder: SchedEventDecoder
   /// `<stack trace>` entries and their ` => ` frame lines.
   private var stacks: StackTraceEvents
   /// The task each CPU is running, from context-switch banners, for lines without a proc column.
-  private var cpuTask: [Int32: (tid: Int32, comm: Symbol)] = [:]
+  private var cpuTask = CPUTasks()
+  /// The fast path for plain call lines.
+  private var decoder: GraphLineDecoder
   private var expectBanner = false
   private var lastProcPid: Int32 = -1
   private var lastProcComm = Symbol.none
@@ -25,7 +27,8 @@ public final class FtraceTextParser: LineParser {
   /// A parser interning names into `symbols`.
   public init(symbols: SymbolTable) {
     self.symbols = symbols
-    decoder = SchedEventDecoder(symbols: symbols)
+    schedDecoder = SchedEventDecoder(symbols: symbols)
+    decoder = GraphLineDecoder(symbols: symbols)
     stacks = StackTraceEvents(symbols: symbols)
   }
 
@@ -34,6 +37,50 @@ public final class FtraceTextParser: LineParser {
   }
 
   public func parse<S: TraceRecordSink>(
+    _ line: ByteSpan, number: Int, into sink: inout S, log: inout DiagnosticLog
+  ) {
+    if !expectBanner, let g = decoder.decode(line) {
+      take(g, number: number, into: &sink, log: &log)
+      return
+    }
+    parseInFull(line, number: number, into: &sink, log: &log)
+  }
+
+  /// True when the next line may take the fast path (it is not the one after a banner's rule,
+  /// which is read as the banner).
+  var acceptsDecodedLine: Bool { !expectBanner }
+
+  /// Applies the parser's state to a call line that ``GraphLineDecoder`` read (on this thread, or
+  /// ahead of time on another core) and emits its record, exactly as ``parseInFull`` would.
+  func take<S: TraceRecordSink>(_ g: GraphLine, number: Int, into sink: inout S, log: inout DiagnosticLog) {
+    if stacks.isOpen { stacks.flush(into: &sink) }
+    var ctx = RecordContext(line: number)
+    ctx.cpu = g.cpu
+    ctx.timestamp = g.timestamp >= 0 ? g.timestamp : nil
+    if g.isEventLine {
+      ctx.tid = g.tid
+      ctx.tgid = g.tgid
+      ctx.comm = g.comm
+    } else if g.hasProc {
+      ctx.tid = g.tid
+      ctx.comm = g.comm
+      if ctx.cpu >= 0, ctx.tid >= 0 { cpuTask[ctx.cpu] = (ctx.tid, ctx.comm) }
+    } else if ctx.cpu >= 0, let task = cpuTask[ctx.cpu] {
+      ctx.tid = task.tid
+      ctx.comm = task.comm
+    }
+    checkTimestamp(ctx.timestamp, number: number, log: &log)
+    recognisedLines += 1
+    let ns = g.duration >= 0 ? g.duration : nil
+    switch g.call {
+    case .entry: sink.receive(.functionEntry(ctx, function: g.function))
+    case .leaf: sink.receive(.functionLeaf(ctx, function: g.function, duration: ns))
+    case .exit: sink.receive(.functionExit(ctx, function: g.function == .none ? nil : g.function, duration: ns))
+    }
+  }
+
+  /// Reads any line: the full path (every form this parser knows).
+  func parseInFull<S: TraceRecordSink>(
     _ line: ByteSpan, number: Int, into sink: inout S, log: inout DiagnosticLog
   ) {
     if line.matches(" => ") {
@@ -61,6 +108,7 @@ public final class FtraceTextParser: LineParser {
     }
     if c == UInt8(ascii: "#") {
       if line.matches("# cut:", at: first) { isCutWindow = true }
+      decoder.relearn()
       recognisedLines += 1
       return
     }
@@ -73,6 +121,7 @@ public final class FtraceTextParser: LineParser {
     if expectBanner || line.firstIndex(of: UInt8(ascii: "|")) == nil && line.firstIndex(of: " => ") != nil {
       expectBanner = false
       if parseBanner(line, number: number, into: &sink) {
+        decoder.relearn()
         recognisedLines += 1
         return
       }
@@ -160,10 +209,8 @@ public final class FtraceTextParser: LineParser {
 
   /// `comm-pid` (split at the last `-`).
   static func commPid(_ s: ByteSpan) -> (comm: ByteSpan, pid: Int32)? {
-    guard let dash = s.lastIndex(of: UInt8(ascii: "-")), let pid = s.suffix(from: dash + 1).asUnsigned() else {
-      return nil
-    }
-    return (s.slice(0, dash), Int32(truncatingIfNeeded: pid))
+    guard let task = s.splitTaskID(at: UInt8(ascii: "-")) else { return nil }
+    return (task.name, task.id)
   }
 
   // MARK: - event lines
@@ -210,7 +257,7 @@ public final class FtraceTextParser: LineParser {
   ) {
     let symbol = symbols.intern(name)
     stacks.noteEvent(ctx, name: symbol)
-    switch decoder.decode(name: name, payload: payload, context: ctx) {
+    switch schedDecoder.decode(name: name, payload: payload, context: ctx) {
     case .record(let r): sink.receive(r)
     case .notSched: sink.receive(.event(ctx, name: symbol))
     case .malformed(let why):

@@ -103,9 +103,7 @@ public struct KernelLogParser: LineParser {
       flush(into: &sink)
       let nameEnd = t.firstIndex(of: " blocked for more than ")!
       let who = t.slice(11, nameEnd)
-      if let colon = who.lastIndex(of: UInt8(ascii: ":")), let pid = who.suffix(from: colon + 1).asUnsigned() {
-        pendingHung = (symbols.intern(who.slice(0, colon)), Int32(truncatingIfNeeded: pid))
-      }
+      if let task = who.splitTaskID(at: UInt8(ascii: ":")) { pendingHung = (symbols.intern(task.name), task.id) }
       begin(.hung, number, ts)
       if let p = pendingHung {
         ctx.comm = p.comm
@@ -123,7 +121,7 @@ public struct KernelLogParser: LineParser {
         begin(.dump, number, ts)
       }
       ctx.comm = symbols.intern(t.slice(5, st).trimmed())
-      if let s = StackFrameText.nextToken(t, from: st + 7) { state = TaskState(code: t.slice(s.start, s.end)) }
+      if let s = t.nextToken(from: st + 7) { state = TaskState(code: t.slice(s.start, s.end)) }
       if let p = Self.field(t, "pid:") { ctx.tid = Int32(truncatingIfNeeded: p) }
       if let p = Self.field(t, "tgid:") { ctx.tgid = Int32(truncatingIfNeeded: p) }
       return
@@ -146,9 +144,9 @@ public struct KernelLogParser: LineParser {
       // `[comm:pid]` at the end.
       if t.hasSuffix("]"), let open = t.lastIndex(of: UInt8(ascii: "[")) {
         let inner = t.slice(open + 1, t.count - 1)
-        if let colon = inner.lastIndex(of: UInt8(ascii: ":")), let pid = inner.suffix(from: colon + 1).asUnsigned() {
-          ctx.comm = symbols.intern(inner.slice(0, colon))
-          ctx.tid = Int32(truncatingIfNeeded: pid)
+        if let task = inner.splitTaskID(at: UInt8(ascii: ":")) {
+          ctx.comm = symbols.intern(task.name)
+          ctx.tid = task.id
         }
       }
       return
@@ -219,7 +217,7 @@ public struct KernelLogParser: LineParser {
       let r = t.suffix(from: 5).trimmed()
       if let colon = r.firstIndex(of: UInt8(ascii: ":")), !inInterrupt {
         let location = r.suffix(from: colon + 1)
-        let fnEnd = StackFrameText.nextToken(location, from: 0)?.end ?? location.count
+        let fnEnd = location.nextToken(from: 0)?.end ?? location.count
         if let fn = StackFrameText.kernelFrame(location.slice(0, fnEnd)) { frames.append(symbols.intern(fn)) }
       }
       return
@@ -232,12 +230,12 @@ public struct KernelLogParser: LineParser {
         f = f.suffix(from: 2).trimmed()
       }
       // Old form: `[<ffffffff81234567>] fn+0x../0x..`
-      if f.matches("[<"), let close = f.firstIndex(of: ">]") { f = f.suffix(from: close + 2).trimmed() }
+      if let end = f.addressBracketEnd() { f = f.suffix(from: end).trimmed() }
       if f.matches("? ") {
         isUnreliable = true
         f = f.suffix(from: 2).trimmed()
       }
-      let end = StackFrameText.nextToken(f, from: 0)?.end ?? f.count
+      let end = f.nextToken(from: 0)?.end ?? f.count
       if let fn = StackFrameText.kernelFrame(f.slice(0, end)) ?? StackFrameText.inlinedFrame(f) {
         if isUnreliable {
           unreliable += 1
@@ -305,10 +303,8 @@ public struct KernelLogParser: LineParser {
       else { return nil }
     }
     let who = t.slice(by + 9, t.count - 1)
-    guard let slash = who.lastIndex(of: UInt8(ascii: "/")), slash > 0,
-      let pid = who.suffix(from: slash + 1).asUnsigned()
-    else { return nil }
-    return (who.slice(0, slash), Int32(truncatingIfNeeded: pid))
+    guard let task = who.splitTaskID(at: UInt8(ascii: "/")), !task.name.isEmpty else { return nil }
+    return (task.name, task.id)
   }
 
   /// `pid:92` style fields of a `task:` line.

@@ -102,11 +102,11 @@ public struct PastedReportParser: LineParser {
 
   private mutating func scanTokens(_ t: ByteSpan, number: Int) {
     var pos = 0
-    while let tok = StackFrameText.nextToken(t, from: pos) {
+    while let tok = t.nextToken(from: pos) {
       let s = t.slice(tok.start, tok.end)
       pos = tok.end
       // `[<0>] fn+0x../0x..`
-      if s.count >= 4, s.matches("[<"), s.hasSuffix(">]"), let next = StackFrameText.nextToken(t, from: pos) {
+      if s.isAddressBracketToken, let next = t.nextToken(from: pos) {
         let fnTok = t.slice(next.start, next.end)
         if let fn = StackFrameText.kernelFrame(fnTok) ?? (fnTok.count > 0 ? StackFrameText.stripOffset(fnTok) : nil),
           !fn.isEmpty
@@ -122,8 +122,8 @@ public struct PastedReportParser: LineParser {
         }
       }
       // `comm [kernel.kallsyms] [k] sym` (the comm is this token).
-      if let dso = StackFrameText.nextToken(t, from: pos), let mark = StackFrameText.nextToken(t, from: dso.end),
-        let sym = StackFrameText.nextToken(t, from: mark.end)
+      if let dso = t.nextToken(from: pos), let mark = t.nextToken(from: dso.end),
+        let sym = t.nextToken(from: mark.end)
       {
         let d = t.slice(dso.start, dso.end)
         let m = t.slice(mark.start, mark.end)
@@ -222,7 +222,7 @@ public struct PastedReportParser: LineParser {
     }
     var f = t
     if f.matches("? ") { f = f.suffix(from: 2) }
-    let end = StackFrameText.nextToken(f, from: 0)?.end ?? f.count
+    let end = f.nextToken(from: 0)?.end ?? f.count
     return StackFrameText.kernelFrame(f.slice(0, end)) != nil
   }
 }

@@ -155,11 +155,11 @@ public struct PerfScriptParser: LineParser {
     }
     guard t.count > 0 else { return false }
     // Optional hex ip before the symbol.
-    if let tok = StackFrameText.nextToken(t, from: 0) {
+    if let tok = t.nextToken(from: 0) {
       let head = t.slice(tok.start, tok.end)
-      if tok.end < t.count, StackFrameText.isHexToken(head) {
+      if tok.end < t.count, head.isHexDigits {
         t = t.suffix(from: tok.end).trimmed()
-      } else if tok.end == t.count, StackFrameText.isHexToken(head), head.count >= 4 {
+      } else if tok.end == t.count, head.isHexDigits, head.count >= 4 {
         // `-F ip` only: an address with no symbol.
         frames.append(unknown)
         return true
@@ -208,8 +208,8 @@ public struct PerfScriptParser: LineParser {
   /// `ffffffff8118baf1 handle_userfault+0xf3 ([kernel.kallsyms])`, `80db6 execvp@plt+0x6 (/usr/bin/perf)`,
   /// `ffffffff8118baf1 handle_userfault+0xf3`: an ip followed by a symbol, or a symbol and a `(dso)`.
   static func hasFrameShape(_ t: ByteSpan) -> Bool {
-    guard let tok = StackFrameText.nextToken(t, from: 0), tok.end < t.count else { return false }
-    if StackFrameText.isHexToken(t.slice(tok.start, tok.end)) { return true }
+    guard let tok = t.nextToken(from: 0), tok.end < t.count else { return false }
+    if t.slice(tok.start, tok.end).isHexDigits { return true }
     return t.trimmed().hasSuffix(")") && t.firstIndex(of: " (") != nil
   }
 
@@ -222,7 +222,7 @@ public struct PerfScriptParser: LineParser {
     guard t.count >= 5, t[t.count - 1] == UInt8(ascii: ":"), t[0] != UInt8(ascii: "#") else { return false }
     var tokens: [(start: Int, end: Int)] = []
     var pos = 0
-    while let tok = StackFrameText.nextToken(t, from: pos), tokens.count <= 64 {
+    while let tok = t.nextToken(from: pos), tokens.count <= 64 {
       tokens.append(tok)
       pos = tok.end
     }
@@ -248,7 +248,7 @@ public struct PerfScriptParser: LineParser {
     tokens = []
     defer { tokens = prevTokens }
     prevTokens.removeAll(keepingCapacity: true)
-    while let tok = StackFrameText.nextToken(line, from: pos) {
+    while let tok = line.nextToken(from: pos) {
       let s = line.slice(tok.start, tok.end)
       if s.count >= 4, s[s.count - 1] == UInt8(ascii: ":"), let v = s.parseDecimal(from: 0, scaleDigits: 9),
         v.end == s.count - 1, s.firstIndex(of: UInt8(ascii: ".")) != nil, !prevTokens.isEmpty
@@ -303,7 +303,7 @@ public struct PerfScriptParser: LineParser {
     // After `time:`: optional period, the event name ending in `:`, optional payload.
     var rest = line.suffix(from: afterTime).trimmed()
     var period: Int64?
-    if let tok = StackFrameText.nextToken(rest, from: 0), tok.end < rest.count,
+    if let tok = rest.nextToken(from: 0), tok.end < rest.count,
       let n = rest.slice(tok.start, tok.end).asUnsigned()
     {
       period = n

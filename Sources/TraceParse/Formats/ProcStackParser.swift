@@ -45,9 +45,9 @@ public struct ProcStackParser: LineParser {
       recognisedLines += 1
       return
     }
-    if t.matches("[<"), let close = t.firstIndex(of: ">]") {
-      let tok = t.suffix(from: close + 2).trimmed()
-      let end = StackFrameText.nextToken(tok, from: 0)?.end ?? tok.count
+    if let bracketEnd = t.addressBracketEnd() {
+      let tok = t.suffix(from: bracketEnd).trimmed()
+      let end = tok.nextToken(from: 0)?.end ?? tok.count
       let fnText = tok.slice(0, end)
       let fn = StackFrameText.stripOffset(fnText)
       if fn.isEmpty {
@@ -100,7 +100,7 @@ public struct ProcStackParser: LineParser {
       var lastNumber: Int64?
       var i = 0
       while i < path.count {
-        if StackFrameText.isDigit(path[i]), i == 0 || path[i - 1] == UInt8(ascii: "/"),
+        if path[i].isDecimalDigit, i == 0 || path[i - 1] == UInt8(ascii: "/"),
           let n = path.parseUnsigned(from: i)
         {
           if n.end == path.count || path[n.end] == UInt8(ascii: "/") { lastNumber = n.value }
@@ -192,7 +192,7 @@ public struct ProcStackParser: LineParser {
     var state: TaskState?
     var utime: Int64?
     var stime: Int64?
-    while let tok = StackFrameText.nextToken(s, from: pos) {
+    while let tok = s.nextToken(from: pos) {
       let v = s.slice(tok.start, tok.end)
       if field == 3 {
         guard v.count == 1 else { return nil }

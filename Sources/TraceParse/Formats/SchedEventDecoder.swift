@@ -88,9 +88,7 @@ struct SchedEventDecoder {
 
   /// `comm:pid` where comm may itself contain ':' (`kworker/0:1:13`).
   private func colonCommPid(_ s: ByteSpan) -> (comm: ByteSpan, pid: Int32)? {
-    guard let c = s.lastIndex(of: UInt8(ascii: ":")), let pid = s.suffix(from: c + 1).asUnsigned() else {
-      return nil
-    }
-    return (s.slice(0, c), Int32(truncatingIfNeeded: pid))
+    guard let task = s.splitTaskID(at: UInt8(ascii: ":")) else { return nil }
+    return (task.name, task.id)
   }
 }

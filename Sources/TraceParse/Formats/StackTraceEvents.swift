@@ -91,7 +91,7 @@ struct StackTraceEvents {
   private func symbol(_ text: ByteSpan) -> Symbol {
     var t = text
     if t.hasSuffix(">"), let lt = t.lastIndex(of: UInt8(ascii: "<")),
-      StackFrameText.isHexToken(t.slice(lt + 1, t.count - 1))
+      t.slice(lt + 1, t.count - 1).isHexDigits
     {
       t = t.slice(0, lt).trimmed()
     }

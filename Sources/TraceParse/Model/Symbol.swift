@@ -7,7 +7,7 @@ public struct Symbol: Hashable, Sendable, Comparable {
   @inlinable public init(id: UInt32) { self.id = id }
 
   /// The empty name, used for "unknown".
-  public static let none = Symbol(id: 0)
+  @inlinable public static var none: Symbol { Symbol(id: 0) }
 
   public static func < (a: Symbol, b: Symbol) -> Bool { a.id < b.id }
 }
@@ -32,24 +32,8 @@ public final class SymbolTable {
   /// Number of distinct names, including the empty one.
   public var count: Int { starts.count }
 
-  /// Hashes eight bytes at a time (multiply-xorshift), the tail byte by byte.
   @inline(__always)
-  private static func hash(_ bytes: ByteSpan) -> Int {
-    var h: UInt64 = 0x9E37_79B9_7F4A_7C15 ^ UInt64(bytes.count)
-    let raw = UnsafeRawPointer(bytes.base!)
-    var i = 0
-    while i + 8 <= bytes.count {
-      h = (h ^ raw.loadUnaligned(fromByteOffset: i, as: UInt64.self)) &* 0xFF51_AFD7_ED55_8CCD
-      h ^= h >> 32
-      i += 8
-    }
-    while i < bytes.count {
-      h = (h ^ UInt64(bytes[i])) &* 0x100_0000_01b3
-      i += 1
-    }
-    h ^= h >> 29
-    return Int(truncatingIfNeeded: h &* 0xC4CE_B9FE_1A85_EC53)
-  }
+  private static func hash(_ bytes: ByteSpan) -> Int { Int(truncatingIfNeeded: bytes.symbolHash()) }
 
   /// Returns the symbol for `bytes`, adding it when new.
   public func intern(_ bytes: ByteSpan) -> Symbol {
@@ -58,13 +42,7 @@ public final class SymbolTable {
     while true {
       let id = slots[slot]
       if id == UInt32.max { break }
-      let i = Int(id)
-      if lengths[i] == bytes.count {
-        let same = arena.withUnsafeBufferPointer { a in
-          memcmp(a.baseAddress! + starts[i], bytes.base!, bytes.count) == 0
-        }
-        if same { return Symbol(id: id) }
-      }
+      if holds(Int(id), bytes) { return Symbol(id: id) }
       slot = (slot + 1) & mask
     }
     let id = UInt32(starts.count)
@@ -75,6 +53,23 @@ public final class SymbolTable {
     slots[slot] = id
     if starts.count * 2 > slots.count { grow() }
     return Symbol(id: id)
+  }
+
+  /// Returns `hint` when it names `bytes`, else interns them: the comm of consecutive lines of one
+  /// task is compared once instead of hashed again.
+  @inline(__always)
+  public func intern(_ bytes: ByteSpan, hint: Symbol) -> Symbol {
+    if hint.id != 0, holds(Int(hint.id), bytes) { return hint }
+    return intern(bytes)
+  }
+
+  /// True when entry `i` holds exactly `bytes` (non-empty).
+  @inline(__always)
+  private func holds(_ i: Int, _ bytes: ByteSpan) -> Bool {
+    guard lengths[i] == bytes.count else { return false }
+    return arena.withUnsafeBufferPointer { a in
+      memcmp(a.baseAddress! + starts[i], bytes.base!, bytes.count) == 0
+    }
   }
 
   /// Returns the symbol for a Swift string, adding it when new.

@@ -1,0 +1,67 @@
+/// Where the `|`-separated columns of a file's function_graph lines are, learnt from one line and
+/// kept while the lines keep that shape: the kernel pads every column to a fixed width
+/// (print_graph_abs_time, print_graph_cpu, print_graph_proc, print_graph_duration), so the pipes of
+/// one file stay at the same offsets until a column widens (a longer `comm-pid`, more digits of
+/// seconds). A line whose pipes are elsewhere is read by searching for them, and its shape becomes
+/// the layout.
+struct GraphColumnLayout {
+  /// What a column holds.
+  enum Column: UInt8 {
+    /// `  194.275320 ` (funcgraph-abstime): the first column only.
+    case absoluteTime
+    /// `   1)     sh-84      ` (funcgraph-cpu, with funcgraph-proc or without).
+    case cpuAndProc
+    /// `    sh-84      ` (funcgraph-proc without funcgraph-cpu).
+    case proc
+    /// `  8.163 us    `, `! 106.332 us  `, blank (funcgraph-duration): the last column only.
+    case duration
+  }
+
+  /// At most this many columns are read this way (abstime, cpu and proc, duration).
+  static let maxColumns = 3
+
+  /// Offsets of the pipe that ends each column; `count` of them are used.
+  private(set) var pipes: (Int, Int, Int) = (0, 0, 0)
+  /// Each column's kind.
+  private(set) var columns: (Column, Column, Column) = (.duration, .duration, .duration)
+  /// Number of columns (0: nothing learnt yet).
+  private(set) var count = 0
+
+  /// The pipe ending column `i`.
+  @inline(__always) func pipe(_ i: Int) -> Int {
+    i == 0 ? pipes.0 : i == 1 ? pipes.1 : pipes.2
+  }
+
+  /// The kind of column `i`.
+  @inline(__always) func column(_ i: Int) -> Column {
+    i == 0 ? columns.0 : i == 1 ? columns.1 : columns.2
+  }
+
+  /// True when `line` has a pipe at every learnt offset.
+  @inline(__always) func fits(_ line: ByteSpan) -> Bool {
+    guard count > 0, pipe(count - 1) < line.count else { return false }
+    for i in 0..<count where line[pipe(i)] != UInt8(ascii: "|") { return false }
+    return true
+  }
+
+  /// Appends a column ending at `pipe`; false when there are too many.
+  mutating func append(_ column: Column, endingAt pipe: Int) -> Bool {
+    switch count {
+    case 0:
+      pipes.0 = pipe
+      columns.0 = column
+    case 1:
+      pipes.1 = pipe
+      columns.1 = column
+    case 2:
+      pipes.2 = pipe
+      columns.2 = column
+    default: return false
+    }
+    count += 1
+    return true
+  }
+
+  /// Forgets the layout (a context-switch banner or a header may change the columns).
+  mutating func reset() { count = 0 }
+}

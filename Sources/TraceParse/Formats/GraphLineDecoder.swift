@@ -1,0 +1,310 @@
+#if canImport(Glibc)
+  import Glibc
+#elseif canImport(Darwin)
+  import Darwin
+#endif
+
+/// The fast path of ``FtraceTextParser``: reads the lines that make up nearly all of a
+/// function_graph capture — a call (`func() {`, `func();`, `}`) in tracefs columns, or a trace-cmd
+/// `funcgraph_entry`/`funcgraph_exit` event — into a ``GraphLine``, using no parser state.
+///
+/// It accepts a line only when the parser's full path would read it the same way, and returns nil
+/// for everything else (banners, events, comments, irq arrows, stack traces, odd columns), which the
+/// full path then reads. So the result never depends on whether a line went this way; that is also
+/// what lets chunks of a file be decoded on another core (``ParallelLineReader``).
+/// Names are interned into `symbols` only once the whole line has been accepted.
+struct GraphLineDecoder {
+  /// Where function names and comms are interned.
+  let symbols: SymbolTable
+  /// The column layout of the last tracefs line read.
+  private var layout = GraphColumnLayout()
+  /// The comm of the last line (consecutive lines mostly come from one task).
+  private var lastComm = Symbol.none
+  /// The task column of the last line, as read: consecutive lines of one task repeat it byte for
+  /// byte, so it is compared instead of read again.
+  private var taskColumn = TaskColumnCache()
+
+  /// A decoder interning into `symbols`.
+  init(symbols: SymbolTable) {
+    self.symbols = symbols
+  }
+
+  /// Forgets the learnt columns (after a banner or a header: the next line re-learns them).
+  mutating func relearn() { layout.reset() }
+
+  /// Reads `line`, or returns nil when the full path must read it.
+  mutating func decode(_ line: ByteSpan) -> GraphLine? {
+    let first = line.skipSpaces(from: 0)
+    guard first < line.count, !Self.isSpecialLine(line, first: first) else { return nil }
+    if layout.fits(line), let g = columns(line, layout) { return g }
+    if let g = event(line) { return g }
+    guard let learnt = Self.learn(line) else { return nil }
+    // The same bytes may mean another thing in another column: the remembered one goes.
+    taskColumn = TaskColumnCache()
+    guard let g = columns(line, learnt) else { return nil }
+    layout = learnt
+    return g
+  }
+
+  /// The lines the full path looks at before it tries columns or events: ` => ` frames,
+  /// `<stack trace>`, comments, banner rules, `CPU` notices and trace-cmd's header lines.
+  @inline(__always) private static func isSpecialLine(_ line: ByteSpan, first: Int) -> Bool {
+    switch line[first] {
+    case UInt8(ascii: "="): return line.matches(" => ")
+    case UInt8(ascii: "<"):
+      let t = line.suffix(from: first).trimmed()
+      return t.equals("<stack trace>") || t.equals("<user stack trace>")
+    case UInt8(ascii: "#"): return true
+    case UInt8(ascii: "-"): return line.matches("------------", at: first)
+    case UInt8(ascii: "C"): return line.matches("CPU", at: first)
+    case UInt8(ascii: "v"): return line.matches("version = ", at: first)
+    case UInt8(ascii: "c"): return line.matches("cpus=", at: first)
+    default: return false
+    }
+  }
+
+  // MARK: - tracefs columns
+
+  /// Reads a line whose columns end at the pipes of `layout`.
+  private mutating func columns(_ line: ByteSpan, _ layout: GraphColumnLayout) -> GraphLine? {
+    var g = GraphLine(call: .entry, isEventLine: false)
+    var comm = ByteSpan.empty
+    taskColumn.pending = .empty
+    var start = 0
+    for i in 0..<layout.count {
+      let end = layout.pipe(i)
+      let column = line.slice(start, end)
+      switch layout.column(i) {
+      case .absoluteTime:
+        guard let ts = Self.absoluteTime(column) else { return nil }
+        g.timestamp = ts
+      case .cpuAndProc:
+        if taskColumn.holds(column) {
+          taskColumn.apply(to: &g)
+        } else {
+          guard let cpu = Self.cpuAndProc(column) else { return nil }
+          g.cpu = cpu.cpu
+          if let proc = cpu.proc {
+            g.hasProc = true
+            g.tid = proc.pid
+            comm = proc.comm
+          }
+          taskColumn.pending = column
+        }
+      case .proc:
+        guard !g.hasProc else { return nil }
+        if taskColumn.holds(column) {
+          taskColumn.apply(to: &g)
+        } else {
+          guard let proc = Self.procOnly(column) else { return nil }
+          g.hasProc = true
+          g.tid = proc.pid
+          comm = proc.comm
+          taskColumn.pending = column
+        }
+      case .duration:
+        guard let d = Self.duration(column) else { return nil }
+        g.duration = d
+      }
+      start = end + 1
+    }
+    let body = line.suffix(from: start)
+    // The full path's columns end at the last `|` before any `/*`: the call must have none.
+    if let pipe = body.firstIndex(of: UInt8(ascii: "|")) {
+      guard let comment = body.firstIndex(of: "/*"), comment < pipe else { return nil }
+    }
+    guard let name = Self.call(body, &g) else { return nil }
+    if !taskColumn.pending.isEmpty {
+      if g.hasProc {
+        g.comm = symbols.intern(comm, hint: lastComm)
+        lastComm = g.comm
+      }
+      taskColumn.remember(&g)
+    }
+    if !name.isEmpty { g.function = symbols.intern(name) }
+    return g
+  }
+
+  /// Learns the columns of `line` (the full path's split: pipes up to the last one before any `/*`).
+  private static func learn(_ line: ByteSpan) -> GraphColumnLayout? {
+    let limit = line.firstIndex(of: "/*") ?? line.count
+    guard let lastPipe = line.lastIndex(of: UInt8(ascii: "|"), before: limit) else { return nil }
+    var layout = GraphColumnLayout()
+    var start = 0
+    var taskColumns = 0
+    while start <= lastPipe {
+      let end = line.firstIndex(of: UInt8(ascii: "|"), from: start) ?? lastPipe
+      let column = line.slice(start, end)
+      let kind: GraphColumnLayout.Column
+      if start == 0, absoluteTime(column) != nil {
+        kind = .absoluteTime
+      } else if cpuAndProc(column) != nil {
+        kind = .cpuAndProc
+      } else if end == lastPipe, duration(column) != nil {
+        kind = .duration
+      } else if procOnly(column) != nil {
+        kind = .proc
+      } else {
+        return nil
+      }
+      // One task column: with two, the full path would intern the first comm too.
+      if kind == .cpuAndProc || kind == .proc { taskColumns += 1 }
+      guard taskColumns <= 1, layout.append(kind, endingAt: end) else { return nil }
+      start = end + 1
+    }
+    return layout
+  }
+
+  /// `  194.275320 `: seconds with a fraction (ns), alone in the column.
+  @inline(__always) private static func absoluteTime(_ c: ByteSpan) -> Int64? {
+    guard let v = c.parseDecimal(from: c.skipSpaces(from: 0), scaleDigits: 9), c.skipSpaces(from: v.end) == c.count
+    else { return nil }
+    return v.value
+  }
+
+  /// `   1)     sh-84      ` or `   1) `: the CPU and, when printed, the task.
+  @inline(__always) private static func cpuAndProc(_ c: ByteSpan) -> (cpu: Int32, proc: (comm: ByteSpan, pid: Int32)?)?
+  {
+    guard let n = c.parseUnsigned(from: c.skipSpaces(from: 0)), n.end < c.count, c[n.end] == UInt8(ascii: ")")
+    else { return nil }
+    let cpu = Int32(truncatingIfNeeded: n.value)
+    let rest = c.suffix(from: n.end + 1).trimmed()
+    if rest.isEmpty { return (cpu, nil) }
+    guard let proc = task(rest) else { return nil }
+    return (cpu, proc)
+  }
+
+  /// `    sh-84      ` without a CPU before it: a task that the full path reads as the proc column
+  /// (not a CPU field, and no ` us` in it).
+  @inline(__always) private static func procOnly(_ c: ByteSpan) -> (comm: ByteSpan, pid: Int32)? {
+    let t = c.trimmed()
+    if let n = t.parseUnsigned(from: 0), n.end < t.count, t[n.end] == UInt8(ascii: ")") { return nil }
+    guard t.firstIndex(of: " us") == nil else { return nil }
+    return task(t)
+  }
+
+  /// `comm-pid` (split at the last `-`, as ``ByteSpan/splitTaskID(at:)`` does) whose comm holds
+  /// nothing that would make the full path split the line otherwise (`|` ends a column, `/*` starts
+  /// a comment, `[` before the first pipe reads as an event line). One pass over the bytes.
+  @inline(__always) private static func task(_ t: ByteSpan) -> (comm: ByteSpan, pid: Int32)? {
+    guard let p = t.base else { return nil }
+    var dash = -1
+    var i = 0
+    while i < t.count {
+      let b = p[i]
+      if b == UInt8(ascii: "-") {
+        dash = i
+      } else if b == UInt8(ascii: "|") || b == UInt8(ascii: "[") {
+        return nil
+      } else if b == UInt8(ascii: "/"), i + 1 < t.count, p[i + 1] == UInt8(ascii: "*") {
+        return nil
+      }
+      i += 1
+    }
+    guard dash >= 0, let pid = t.suffix(from: dash + 1).asUnsigned() else { return nil }
+    return (t.slice(0, dash), Int32(truncatingIfNeeded: pid))
+  }
+
+  /// The duration column in the one form the full path reads only as a duration: blank (-1), or
+  /// `[mark] N.NNN us` with nothing after the unit.
+  @inline(__always) private static func duration(_ c: ByteSpan) -> Int64? {
+    let t = c.trimmed()
+    if t.isEmpty { return -1 }
+    var i = 0
+    switch t[0] {
+    case UInt8(ascii: "+"), UInt8(ascii: "!"), UInt8(ascii: "#"), UInt8(ascii: "*"), UInt8(ascii: "@"),
+      UInt8(ascii: "$"):
+      i = t.skipSpaces(from: 1)
+    default: break
+    }
+    guard let v = t.parseDecimal(from: i, scaleDigits: 3) else { return nil }
+    let unit = t.skipSpaces(from: v.end)
+    guard unit == t.count - 2, t.matches("us", at: unit) else { return nil }
+    return v.value
+  }
+
+  /// Sets the call of `g` from the body; returns the function name (empty for a bare `}`), or nil
+  /// when the body is not a call.
+  @inline(__always) private static func call(_ body: ByteSpan, _ g: inout GraphLine) -> ByteSpan? {
+    switch GraphBody.parse(body) {
+    case .entry(let name):
+      g.call = .entry
+      return name
+    case .leaf(let name):
+      g.call = .leaf
+      return name
+    case .exit(let name):
+      g.call = .exit
+      return name ?? .empty
+    case .comment, .empty, .unrecognised:
+      return nil
+    }
+  }
+
+  // MARK: - trace-cmd events
+
+  /// `  sh-84  [001]  19.316857: funcgraph_entry:   ! 599.009 us |  mutex_unlock();`
+  private mutating func event(_ line: ByteSpan) -> GraphLine? {
+    guard let ev = EventLine.split(line), ev.kind == .event,
+      ev.name.equals("funcgraph_entry") || ev.name.equals("funcgraph_exit"),
+      let bracket = line.firstIndex(of: UInt8(ascii: "[")),
+      line.firstIndex(of: UInt8(ascii: "|")).map({ bracket < $0 }) ?? true,
+      let pipe = ev.payload.firstIndex(of: UInt8(ascii: "|"))
+    else { return nil }
+    var g = GraphLine(call: .entry, isEventLine: true)
+    guard let name = Self.call(ev.payload.suffix(from: pipe + 1), &g) else { return nil }
+    if case .nanoseconds(let ns) = GraphDuration.parse(ev.payload.slice(0, pipe)) { g.duration = ns }
+    g.hasProc = true
+    g.cpu = ev.cpu
+    g.tid = ev.pid
+    g.tgid = ev.tgid
+    g.timestamp = ev.timestamp ?? -1
+    g.comm = symbols.intern(ev.comm, hint: lastComm)
+    lastComm = g.comm
+    if !name.isEmpty { g.function = symbols.intern(name) }
+    return g
+  }
+}
+
+/// The last task column read (`   1)     sh-84      `), its bytes and what they said.
+struct TaskColumnCache {
+  /// Columns longer than this are not kept.
+  static let capacity = 48
+  private var bytes: (UInt64, UInt64, UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0, 0, 0)
+  private var length = -1
+  private var cpu: Int32 = -1
+  private var hasProc = false
+  private var tid: Int32 = -1
+  private var comm = Symbol.none
+  /// The column of the line being read, to be remembered once the line is accepted.
+  var pending = ByteSpan.empty
+
+  /// True when `column` is byte for byte the column remembered last.
+  @inline(__always) mutating func holds(_ column: ByteSpan) -> Bool {
+    guard column.count == length, let p = column.base else { return false }
+    return withUnsafeBytes(of: &bytes) { memcmp($0.baseAddress!, p, length) == 0 }
+  }
+
+  /// Sets the task fields of `g` from the remembered column.
+  @inline(__always) func apply(to g: inout GraphLine) {
+    g.cpu = cpu
+    g.hasProc = hasProc
+    g.tid = tid
+    g.comm = comm
+  }
+
+  /// Remembers `pending` with the fields read from it into `g`.
+  mutating func remember(_ g: inout GraphLine) {
+    let n = pending.count
+    guard n <= Self.capacity, let p = pending.base else {
+      length = -1
+      return
+    }
+    withUnsafeMutableBytes(of: &bytes) { _ = memcpy($0.baseAddress!, p, n) }
+    length = n
+    cpu = g.cpu
+    hasProc = g.hasProc
+    tid = g.tid
+    comm = g.comm
+  }
+}
