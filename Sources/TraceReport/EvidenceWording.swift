@@ -30,6 +30,8 @@ public enum Wording {
     case .sleepInferredFromDurations: "sleep inferred from schedule() durations (no sched_switch events in the capture)"
     case .inNewCallAtEnd(let line):
       "in a new fault call (line \(line)) when the capture ended, after sleeping in every earlier one"
+    case .quickRetriesAtEndAsBeforeSleeping(let n, let most):
+      "the capture ended after \(n) quick \(retries(n)), no more than the \(most) it made before sleeping earlier"
     case .tooFewRetriesAtEnd(let n, let needed):
       "only \(n) back-to-back \(retries(n)) before the capture ended (\(needed) make a loop)"
     case .returnedAfterQuickRetries(let n): "the fault returned after \(n) quick \(retries(n)) (no loop)"

@@ -19,6 +19,20 @@ enum Fixtures {
       .split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
   }
 
+  /// The lines of a gzipped capture (gzip -dc).
+  static func gunzip(_ path: String) throws -> [String] {
+    let p = Process()
+    p.executableURL = URL(fileURLWithPath: "/bin/gzip")
+    p.arguments = ["-dc", path]
+    let out = Pipe()
+    p.standardOutput = out
+    try p.run()
+    let data = out.fileHandleForReading.readDataToEndOfFile()
+    p.waitUntilExit()
+    return String(decoding: data, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false).map(
+      String.init)
+  }
+
   /// Writes `lines` to a new temporary file (a real capture damaged or cut in code).
   static func temporary(_ lines: [String]) -> String {
     let p = FileManager.default.temporaryDirectory.appendingPathComponent("iou-\(UUID().uuidString).txt").path

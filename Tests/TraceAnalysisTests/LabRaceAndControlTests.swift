@@ -100,29 +100,41 @@ import Testing
     }
   }
 
-  /// Folders whose fgraph_nosched window ends inside a few quick retries (see the known issue below).
-  static let endsInQuickRetries = [
-    "vanilla/busy-uffd-write", "uffd-retry-sleep/busy-uffd-iouring", "iowq-fail-fault/busy-uffd-write",
-  ]
-
-  @Test(arguments: folders.filter { !endsInQuickRetries.contains($0) })
+  @Test(arguments: folders)
   func aBusyHealthyControlIsNoSpin(folder: String) throws {
     // perf.txt workers with one or two fault-path samples are on-CPU 5-10% of the time: SLEEPING.
     #expect(try analyze(Fixtures.path("lab/\(folder)")).exitCode == 0)
   }
 
-  @Test(arguments: endsInQuickRetries)
-  func aBusyHealthyControlIsNoSpinDespiteAWindowEndingInQuickRetries(folder: String) throws {
-    let run = try analyze(Fixtures.path("lab/\(folder)"))
-    withKnownIssue(
-      """
-      issue 11, busy controls INCONCLUSIVE (exit 3), never SPINNING: in fgraph_nosched.txt.gz (no sched \
-      events) a thread whose last fault calls returned at once (the page was copied before it slept) when \
-      the 20000-line window was cut is "only N back-to-back retries before the capture ended", after \
-      sleeping in every earlier fault call
-      """
-    ) {
-      #expect(run.exitCode == 0)
+  @Test(arguments: ["vanilla/busy-uffd-write", "uffd-retry-sleep/busy-uffd-iouring", "iowq-fail-fault/busy-uffd-write"])
+  func aWindowEndingInAFewQuickRetriesAfterLongerOnesBeforeSleepsIsStillSleeping(folder: String) throws {
+    // These fgraph_nosched windows (no sched events) end inside a few quick retries of a thread that
+    // slept in every earlier fault, some of them after more quick retries than that.
+    let f = try #require(try analyze(Fixtures.path("lab/\(folder)/fgraph_nosched.txt.gz")).files.first)
+    let ends = f.threads.compactMap { t in
+      t.episodes.last?.facts.lazy.compactMap { fact -> (Int, Int)? in
+        if case .quickRetriesAtEndAsBeforeSleeping(let n, let most) = fact { (n, most) } else { nil }
+      }.first.map { (t.verdict, $0) }
     }
+    #expect(!ends.isEmpty)
+    for (verdict, (n, most)) in ends { #expect(verdict == .sleeping && n >= 1 && n <= most) }
+  }
+
+  @Test func quickRetriesAtTheEndDecideOnlyUpToTheMostSeenBeforeASleep() throws {
+    // vanilla/busy-uffd-write/fgraph_nosched.txt.gz, uffd_io-109: its most quick retries before a
+    // sleep are 3 until the 4 before its sleeping call at line 15127. Cuts: just before the 4th of
+    // those 4 (3 quick retries at the end) and just before the sleeping call (4 at the end).
+    let lines = try Fixtures.gunzip(Fixtures.path("lab/vanilla/busy-uffd-write/fgraph_nosched.txt.gz"))
+    let entries = CaptureEdits.entries(lines, comm: "uffd_io-109")
+    let sleeping = try #require(entries.firstIndex(of: 15126))
+    func last(_ cut: Int) throws -> Episode? {
+      try analyze(Fixtures.temporary(Array(lines[..<cut]))).thread(109)?.episodes.last
+    }
+    let three = try #require(try last(entries[sleeping - 1]))
+    #expect(three.verdict == .sleeping)
+    #expect(three.facts.last == .quickRetriesAtEndAsBeforeSleeping(retries: 3, mostBeforeSleep: 3))
+    let four = try #require(try last(entries[sleeping]))
+    #expect(four.verdict == .inconclusive)
+    #expect(four.facts == [.tooFewRetriesAtEnd(retries: 4, needed: 10)])
   }
 }

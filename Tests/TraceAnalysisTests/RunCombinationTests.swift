@@ -36,7 +36,8 @@ import Testing
     // The live capture of uffd-retry-sleep: function_graph and /proc stacks of the same run (tid 133).
     let dir = try folder([
       "fgraph_proc.txt": withLostEvents(
-        try gunzip(Fixtures.path("lab/live-capture/uffd-retry-sleep/capture/fgraph_proc.txt.gz")), comm: "iou-wrk-133"),
+        try Fixtures.gunzip(Fixtures.path("lab/live-capture/uffd-retry-sleep/capture/fgraph_proc.txt.gz")),
+        comm: "iou-wrk-133"),
       "stacks.txt": Fixtures.lines(Fixtures.path("lab/live-capture/uffd-retry-sleep/capture/stacks.txt")),
     ])
     let run = try analyze(dir)
@@ -93,18 +94,5 @@ import Testing
     let run = try analyze(Fixtures.path("shared-traces/vanilla-6.12.117/threadexit/dmesg_hung.txt"))
     #expect(run.threads.isEmpty || run.threads.allSatisfy { $0.verdict == .notInFault })
     #expect(run.verdict == .inconclusive)
-  }
-
-  func gunzip(_ path: String) throws -> [String] {
-    let p = Process()
-    p.executableURL = URL(fileURLWithPath: "/bin/gzip")
-    p.arguments = ["-dc", path]
-    let out = Pipe()
-    p.standardOutput = out
-    try p.run()
-    let data = out.fileHandleForReading.readDataToEndOfFile()
-    p.waitUntilExit()
-    return String(decoding: data, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false).map(
-      String.init)
   }
 }

@@ -58,6 +58,7 @@ extension ThreadTracker {
     if s.wakeups > 0 { facts.append(.wakeups(count: s.wakeups)) }
     if t.fault.pendingShortRetries > 0 {
       facts.append(.quickRetriesBetweenSleeps(count: t.fault.pendingShortRetries))
+      t.fault.mostQuickRetriesBeforeSleep = max(t.fault.mostQuickRetriesBeforeSleep, t.fault.pendingShortRetries)
       t.fault.pendingShortRetries = 0
     }
     if s.inferred > 0 { facts.append(.sleepInferredFromDurations(calls: s.inferred)) }

@@ -8,6 +8,8 @@ struct FaultPathState {
   var run: RetryRun?
   var sleep: SleepPhase?
   var pendingShortRetries = 0
+  /// The most quick retries that came before a call that slept (a phase's `quickRetriesBetweenSleeps`).
+  var mostQuickRetriesBeforeSleep = 0
   var lastCallEnd: Int64?
   var lastCallLine = 0
   var firstFaultLine = 0

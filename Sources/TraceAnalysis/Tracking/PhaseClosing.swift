@@ -49,6 +49,15 @@ extension ThreadTracker {
         t.episodes.append(spinEpisode(t, r, untilEnd: recent && !t.sched.exited))
       } else if t.sched.exited || !recent {
         t.fault.pendingShortRetries += r.count
+      } else if r.count <= t.fault.mostQuickRetriesBeforeSleep, t.episodes.last?.verdict == .sleeping {
+        // No more quick retries than it made before sleeping earlier: the window ended inside the
+        // thread's sleeping pattern, and its sleeping phase goes on.
+        t.episodes[t.episodes.count - 1].untilEndOfCapture = true
+        t.episodes[t.episodes.count - 1].lastLine = lastLine
+        t.episodes[t.episodes.count - 1].endNs = lastTimestamp
+        t.episodes[t.episodes.count - 1].facts.append(
+          .quickRetriesAtEndAsBeforeSleeping(retries: r.count, mostBeforeSleep: t.fault.mostQuickRetriesBeforeSleep))
+        return
       } else {
         t.episodes.append(
           Episode(

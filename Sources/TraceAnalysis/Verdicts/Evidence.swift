@@ -45,6 +45,9 @@ public enum PhaseFact: Sendable, Codable, Equatable {
   case sleepInferredFromDurations(calls: Int)
   /// SLEEPING: in a new fault call (from `line`) when the capture ended, after sleeping in every earlier one.
   case inNewCallAtEnd(line: Int)
+  /// SLEEPING: the capture ended after `retries` quick retries, no more than the `mostBeforeSleep` that
+  /// the thread made before sleeping in an earlier call.
+  case quickRetriesAtEndAsBeforeSleeping(retries: Int, mostBeforeSleep: Int)
   /// INCONCLUSIVE: too few back-to-back retries before the capture ended.
   case tooFewRetriesAtEnd(retries: Int, needed: Int)
   /// RESOLVED: the fault returned after quick retries that make no loop.
