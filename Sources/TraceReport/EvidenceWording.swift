@@ -61,6 +61,11 @@ public enum Wording {
     case .mostlyOffCPU(let p, let max):
       String(
         format: "on-CPU only %.0f%% of the time (below %.0f%%): no loop keeps a thread off its CPU that long", p, max)
+    case .lowShareOnSaturatedCPUs(let p, let cpus):
+      String(
+        format:
+          "on-CPU only %.0f%%, but %@ it was sampled on never ran the idle task: saturated CPUs, where a low share does not show a wait",
+        p, cpus == 1 ? "the CPU" : "none of the \(cpus) CPUs")
     case .sighting(let s): text(s, framesShown: 4)
     case .procStat(let from, let to, let span, let p, let states, let lines):
       String(

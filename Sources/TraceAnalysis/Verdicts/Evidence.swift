@@ -87,6 +87,9 @@ public enum ThreadEvidence: Sendable, Codable, Equatable {
   /// Sampled input: on-CPU at most `maxPercent` of the time, which no loop is: the samples in
   /// the fault path show where it waits.
   case mostlyOffCPU(cpuSharePercent: Double, maxPercent: Double)
+  /// Sampled input: on-CPU below the asleep limit, but none of the `cpus` CPUs it was sampled on ever
+  /// ran the idle task: they were saturated, and a looping thread sharing them gets no more.
+  case lowShareOnSaturatedCPUs(cpuSharePercent: Double, cpus: Int)
   /// A stack of the thread in the fault path.
   case sighting(sighting: StackSighting)
   /// /proc stat counters: CPU ticks between the first and the last sample.

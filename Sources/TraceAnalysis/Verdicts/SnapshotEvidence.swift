@@ -23,7 +23,11 @@ extension FaultLoopDetector {
       v.evidence.append(.faultSampleRate(samples: t.sampled.faultSamples, spanNs: b.subtractingSaturated(a)))
     }
     guard v.episodes.isEmpty else { return }  // a trace of the same thread decides; samples only add
-    if let c = cpuShare, c < thresholds.maxAsleepShare {
+    let saturated = saturatedCPUs(t)
+    if let c = cpuShare, c < thresholds.maxAsleepShare, let n = saturated {
+      v.evidence.append(.lowShareOnSaturatedCPUs(cpuSharePercent: c * 100, cpus: n))
+    }
+    if let c = cpuShare, c < thresholds.maxAsleepShare, saturated == nil {
       // Rarely on a CPU: no loop, whatever the fault-path samples say; they show where it waits.
       v.evidence.append(.mostlyOffCPU(cpuSharePercent: c * 100, maxPercent: thresholds.maxAsleepShare * 100))
       v.verdict = t.sampled.retrySamples > 0 ? .sleeping : .notInFault
@@ -48,6 +52,14 @@ extension FaultLoopDetector {
       v.verdict = .inconclusive
       v.caveats.append(.noCPUShareFromSamples(reason: why))
     }
+  }
+
+  /// The number of CPUs the thread was sampled on when none of them ever ran the idle task in the
+  /// capture (saturated, so a low share says nothing), or nil when one of them did.
+  func saturatedCPUs(_ t: TrackedThread) -> Int? {
+    let cpus = tracker.samplePeriodsPerCPU.keys.filter { t.ranOn($0) }
+    guard !cpus.isEmpty, cpus.allSatisfy({ tracker.idleSamplesPerCPU[$0] == nil }) else { return nil }
+    return cpus.count
   }
 
   /// The share of a CPU a task spent in system time between its first and last timed
