@@ -12,7 +12,10 @@
 #   --disk-mb MIB                size of the raw disk that carries the results tar (default 256)
 # The guest writes a tar of /out to a second (raw virtio) disk; it is unpacked into DEST after QEMU
 # exits. The serial console goes to DEST/../<scenario>.console.log (not into DEST).
-# QEMU: TCG single-threaded (multi-threaded TCG crashed on ftrace text patching; nested KVM is unusable).
+# QEMU: qboot firmware, TCG single-threaded (multi-threaded TCG crashed on ftrace text patching; nested KVM is unusable).
+# One guest at a time on this machine: QEMU runs under flock $LAB_QEMU_LOCK (/tmp/iou-qemu.lock), unless
+# the caller already holds it (`flock /tmp/iou-qemu.lock boot.sh ...` passes the locked file down); the
+# wait for the lock is logged to $LAB_CACHE/lock-waits.log and DEST/.lock_wait_seconds.
 set -euo pipefail
 HERE=$(cd "$(dirname "$0")" && pwd)
 LAB_CACHE=${LAB_CACHE:-$HOME/.cache/iou-analyze/lab}
@@ -42,11 +45,30 @@ trap 'rm -f "$DISK"' EXIT
 truncate -s "${DISK_MB}M" "$DISK"
 CONSOLE="$(dirname "$DEST")/$(basename "$DEST").console.log"
 
+# take the QEMU lock unless an inherited descriptor of the lock file already holds it
+LOCK=${LAB_QEMU_LOCK:-/tmp/iou-qemu.lock}
+waited=0
+inherited=0
+for fd in /proc/$$/fd/*; do [ "$(readlink "$fd" 2>/dev/null)" = "$LOCK" ] && inherited=1; done
+if [ $inherited = 0 ]; then
+    exec {LOCKFD}>>"$LOCK"
+    w0=$(date +%s)
+    flock "$LOCKFD"
+    waited=$(( $(date +%s) - w0 ))
+fi
+echo "$(date -u +%FT%TZ) qemu $(basename "$(dirname "$BZ")") $SCENARIO waited ${waited}s for $LOCK" >> "$LAB_CACHE/lock-waits.log"
+
+# qboot (Debian's qemu-system-data) instead of SeaBIOS: a direct -kernel boot without the option-ROM
+# detour, several seconds less per boot under TCG; LAB_QEMU_BIOS=default keeps SeaBIOS
+BIOS_ARG=()
+QBOOT=${LAB_QEMU_BIOS:-/usr/share/qemu/qboot.rom}
+if [ "$QBOOT" != default ] && [ -f "$QBOOT" ]; then BIOS_ARG=(-bios "$QBOOT"); fi
+
 CMDLINE="console=ttyS0 panic=-1 oops=panic quiet loglevel=4 iou_lab=1 lab_scenario=$SCENARIO lab_captures=$CAPTURES $APPEND"
 echo "[boot] $(basename "$(dirname "$BZ")") $SCENARIO: qemu (timeout ${TIMEOUT}s), cmdline: $CMDLINE" >&2
 start=$(date +%s)
 set +e
-timeout -k 10 "$TIMEOUT" qemu-system-x86_64 \
+timeout -k 10 "$TIMEOUT" qemu-system-x86_64 "${BIOS_ARG[@]}" \
     -accel tcg,thread=single -cpu max -smp 2 -m "$MEM" \
     -kernel "$BZ" -initrd "$INITRD" -append "$CMDLINE" \
     -drive file="$DISK",format=raw,if=virtio \
@@ -55,12 +77,15 @@ timeout -k 10 "$TIMEOUT" qemu-system-x86_64 \
 rc=$?
 set -e
 secs=$(( $(date +%s) - start ))
+if [ $inherited = 0 ]; then exec {LOCKFD}>&-; fi
 if [ $rc = 124 ] || [ $rc = 137 ]; then
     echo "[boot] TIMEOUT after ${secs}s (see $CONSOLE)" >&2
 fi
 if tar -tf "$DISK" >/dev/null 2>&1; then
     tar -xf "$DISK" -C "$DEST"
     echo "$secs" > "$DEST/.boot_seconds"
+    echo "$waited" > "$DEST/.lock_wait_seconds"
+    echo "${BIOS_ARG[*]} -accel tcg,thread=single -cpu max -smp 2 -m $MEM" | sed 's/^ //' > "$DEST/.qemu_args"
     echo "[boot] done in ${secs}s, qemu rc $rc, results in $DEST" >&2
 else
     echo "[boot] the guest wrote no results (qemu rc $rc, ${secs}s); console: $CONSOLE" >&2

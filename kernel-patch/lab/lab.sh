@@ -15,7 +15,11 @@
 # Environment: LAB_KERNELS, LAB_SCENARIOS (space separated) narrow the matrix; LAB_FIXTURES (default
 # fixtures/lab) is where captures go; LAB_CACHE (default
 # ~/.cache/iou-analyze/lab) holds sources, build output, kernels, raw results; LAB_RACE_MAX bounds the race
-# (default 400 iterations, on every kernel); LAB_BUSY_PAGES the faults of the busy controls (10240).
+# (default 400 iterations, on every kernel); LAB_BUSY_PAGES the faults of the busy controls' runs with
+# sched events and with perf/stacks (10240), LAB_BUSY_NOSCHED_PAGES those of their run without sched events
+# (2048). Kernel builds run under flock /tmp/iou-kernel.lock, guest boots (boot.sh) under flock
+# /tmp/iou-qemu.lock; the waits are logged in $LAB_CACHE/lock-waits.log, `all` sums them up with the time
+# of each step in $LAB_CACHE/timing.txt.
 # Every guest boot has a hard timeout (boot.sh); nothing here touches the host's tracing.
 set -euo pipefail
 HERE=$(cd "$(dirname "$0")" && pwd)
@@ -29,6 +33,20 @@ ANALYZER=${IOU_ANALYZE:-$REPO/.build/release/iou-analyze}
 PACKAGES="linux-source-6.12 python3 busybox-static qemu-system-x86 linux-perf liburing-dev build-essential bc flex bison libelf-dev libssl-dev cpio ccache file trace-cmd"
 
 log() { echo "[lab] $*" >&2; }
+
+# build_kernel NAME: build-kernel.sh under the kernel lock (one kernel build at a time on this machine),
+# the wait logged like boot.sh's
+build_kernel() {
+    local lock=${LAB_KERNEL_LOCK:-/tmp/iou-kernel.lock} w0 fd rc=0
+    mkdir -p "$LAB_CACHE"
+    exec {fd}>>"$lock"
+    w0=$(date +%s)
+    flock "$fd"
+    echo "$(date -u +%FT%TZ) kernel $1 waited $(( $(date +%s) - w0 ))s for $lock" >> "$LAB_CACHE/lock-waits.log"
+    "$HERE/build-kernel.sh" "$1" || rc=$?
+    exec {fd}>&-
+    return $rc
+}
 
 cmd_deps() {
     local missing=()
@@ -45,7 +63,7 @@ cmd_deps() {
 
 cmd_build() {
     local ks=("$@"); [ ${#ks[@]} -gt 0 ] || ks=("${KERNELS[@]}")
-    for k in "${ks[@]}"; do "$HERE/build-kernel.sh" "$k"; done
+    for k in "${ks[@]}"; do build_kernel "$k"; done
 }
 
 cmd_initramfs() {
@@ -56,6 +74,7 @@ repro_args() {
     case "$1" in
         race) echo "race -f /tmp/race-target -n ${LAB_RACE_MAX:-400}" ;;
         busy-*) echo "$1 -b /dev/ram0 -p ${LAB_BUSY_PAGES:-10240}" ;;
+        nosched-busy-*) echo "${1#nosched-} -b /dev/ram0 -p ${LAB_BUSY_NOSCHED_PAGES:-2048}" ;;
         many-workers) echo "$1 -b /dev/ram0" ;;
         *) echo "$1 -H -b /dev/ram0" ;;
     esac
@@ -107,7 +126,7 @@ collect() {
         else
             echo "- Patch: \`kernel-patch/patches/$k/\` ($(cd "$REPO/kernel-patch/patches/$k" && ls *.patch | tr '\n' ' ' | sed 's/ $//')), applied with \`git am\`."
         fi
-        echo "- Machine: \`qemu-system-x86_64 -accel tcg,thread=single -cpu max -smp 2 -m 1536\`, kernel command line:"
+        echo "- Machine: \`qemu-system-x86_64 $(cat "$raw/.qemu_args" 2>/dev/null || echo '-accel tcg,thread=single -cpu max -smp 2 -m 1536')\`, kernel command line:"
         echo "  \`$(cat "$raw/guest-cmdline.txt" 2>/dev/null)\`"
         echo "- Reproducer: \`kernel-patch/repro/uffd_iou.c\` (static, liburing 2.3):"
         echo "  fgraph_proc.txt from its own run \`LAB_STOP_MS=1000 LAB_CLEAR_EACH=1 uffd_iou $args -R 3000\`;"
@@ -117,14 +136,16 @@ collect() {
             echo "  itself to -20 (\`LAB_CAPTURE_NICE\`: 40 spinning workers leave a nice-0 shell about 1/40 of a CPU)." ;;
         esac
         case "$s" in busy-*)
-            echo "  fgraph_nosched.txt from a third run, the same as fgraph_proc.txt's but without any sched event enabled;"
+            echo "  fgraph_nosched.txt from a third, shorter run \`LAB_STOP_MS=1000 LAB_CLEAR_EACH=1 uffd_iou $(repro_args "nosched-$s") -R 3000\`"
+            echo "  (the same recipe as fgraph_proc.txt's but without any sched event enabled);"
             echo "  busy runs keep the first 19999 lines of \`trace\` (gzip -9), and their perf/stacks are taken while the faults are served." ;;
         esac
         echo "- Capture commands: \`kernel-patch/lab/guest/run-scenario.sh\` and \`guest/capture.sh\` (the recipe of the"
         echo "  developers' trace set: function_graph with set_graph_function=handle_userfault, funcgraph-proc and"
         echo "  funcgraph-abstime, sched_switch/sched_wakeup/sched_process_exit, 65536 KiB buffer per CPU, tracing stopped"
-        echo "  1.0 s after the trigger, first lines of \`trace\` kept; perf record -e cpu-clock -F 999 -g -a -- sleep 2 +"
-        echo "  perf script cut at a blank line; 3 stack samples 1 s apart; hung_task_timeout_secs=4, wait <= 12 s;"
+        echo "  1.0 s after the trigger, first lines of \`trace\` read and kept; perf record -e cpu-clock -F 999 -g -a -- sleep 2 +"
+        echo "  perf script cut at a blank line; 3 stack samples 1 s apart; hung_task_timeout_secs=4, wait <= 12 s while"
+        echo "  a victim thread is in D;"
         echo "  sysrq l + w). Files longer than the limit start with a \`# cut: ...\` line; nothing is spliced."
         echo
         echo "## What the reproducer observed"
@@ -181,6 +202,7 @@ run_one() {
         "$HERE/boot.sh" "$k" "$s" "$raw" --timeout 600 || true
     fi
     log "$k/$s: $(grep -h '^RESULT' "$raw"/repro_*.txt 2>/dev/null | tr '\n' ' ') ($(( $(date +%s) - t0 )) s)"
+    timing "run $k/$s" "$t0"
     collect "$k" "$s"
 }
 
@@ -188,23 +210,40 @@ cmd_run() {
     local ks=("$@"); [ ${#ks[@]} -gt 0 ] || ks=("${KERNELS[@]}")
     [ -f "$LAB_CACHE/initramfs.cpio.gz" ] || cmd_initramfs
     for k in "${ks[@]}"; do
-        [ -f "$LAB_CACHE/kernels/$k/bzImage" ] || "$HERE/build-kernel.sh" "$k"
+        [ -f "$LAB_CACHE/kernels/$k/bzImage" ] || build_kernel "$k"
         for s in "${SCENARIOS[@]}"; do run_one "$k" "$s"; done
     done
+}
+
+# timing LABEL T0: one line of $LAB_CACHE/timing.txt: seconds since T0, the load average now
+timing() {
+    printf '%-36s %5d s  load %s\n' "$1" $(( $(date +%s) - $2 )) "$(cut -d' ' -f1-3 /proc/loadavg)" >> "$LAB_CACHE/timing.txt"
+}
+
+# step LABEL CMD...: run CMD and log its time
+step() {
+    local label=$1 t0 rc=0; shift
+    t0=$(date +%s)
+    "$@" || rc=$?
+    timing "$label" "$t0"
+    return $rc
+}
+
+# lock_waits FROM_LINE: the waits for the QEMU and kernel locks logged since line FROM_LINE
+lock_waits() {
+    tail -n +"$1" "$LAB_CACHE/lock-waits.log" 2>/dev/null | awk '
+        { n[$2]++; w = $(NF-2); sub(/s$/, "", w); t[$2] += w }
+        END { for (k in n) printf "%s lock: %d acquisitions, %d s waited\n", k, n[k], t[k] }'
 }
 
 verdict_name() {
     case "$1" in 0) echo "$2" ;; 1) echo "$3" ;; 2) echo "bad-input" ;; 3) echo "inconclusive" ;; *) echo "rc$1" ;; esac
 }
 
-# results K S: the reproducer's RESULT lines of K/S, from the raw guest output in the cache, or (a
-# cache without that run) from the fixture's README, which quotes them
+# results K S: the reproducer's RESULT lines of the runs behind fixture K/S, as its README quotes them
+# (the fixture, not whatever raw output the cache holds, so that the table always describes the fixtures)
 results() {
-    if ls "$RAW/$1/$2"/repro_*.txt > /dev/null 2>&1; then
-        cat "$RAW/$1/$2"/repro_fgraph.txt "$RAW/$1/$2"/repro_rest.txt 2>/dev/null | grep '^RESULT'
-    else
-        sed -n 's/^\(fgraph run\|capture run\): *\(RESULT .*\)/\2/p' "$FIXTURES/$1/$2/README.md" 2>/dev/null
-    fi
+    sed -n 's/^\(fgraph run\|capture run\): *\(RESULT .*\)/\2/p' "$FIXTURES/$1/$2/README.md" 2>/dev/null || true
 }
 
 # the reproducer's own view: spin/no spin, threads in D, victim reaped
@@ -223,18 +262,25 @@ observed() {
 }
 
 # residual_hangs COMPARE_OUTPUT: the kinds of hang `compare` named after the fix, in a few words
+# (the lines are read into a variable first: \`grep ... | grep -q\` under pipefail fails at random when
+# grep -q exits at its first match and the writer gets SIGPIPE)
 residual_hangs() {
-    local f=$1 out=()
-    grep -q '^  residual hang: none' "$f" && { echo none; return; }
-    grep '^  residual hang:' "$f" | grep -q 'io_wq_put_and_exit' && out+=("exit D in io_wq_put_and_exit")
-    grep '^  residual hang:' "$f" | grep -q 'hung-task detector' && out+=("hung-task report")
-    grep '^  residual hang:' "$f" | grep -q 'asleep in the fault path' && out+=("asleep in the fault path")
-    [ ${#out[@]} = 0 ] && grep -q '^  residual hang:' "$f" && out+=("task in D")
-    local IFS=','; echo "${out[*]:-none}"
+    local f=$1 out=() lines
+    lines=$(grep '^  residual hang:' "$f" || true)
+    [ -n "$lines" ] || { echo none; return; }
+    if grep -qx '  residual hang: none' <<< "$lines"; then echo none; return; fi
+    [[ $lines == *io_wq_put_and_exit* ]] && out+=("exit D in io_wq_put_and_exit")
+    [[ $lines == *"hung-task detector"* ]] && out+=("hung-task report")
+    [[ $lines == *"asleep in the fault path"* ]] && out+=("asleep in the fault path")
+    [ ${#out[@]} -gt 0 ] || out+=("task in D")
+    local IFS=','; echo "${out[*]}"
 }
 
 cmd_table() {
-    local have=0
+    local have=0 cmpout
+    cmpout=$(mktemp)
+    # shellcheck disable=SC2064
+    trap "rm -f '$cmpout'" RETURN
     if [ -x "$ANALYZER" ]; then have=1; else
         log "no $ANALYZER: skipping analyze/compare (build it with \`swift build -c release\`, then run \`lab.sh table\`)"
     fi
@@ -247,10 +293,10 @@ cmd_table() {
                 set +e
                 "$ANALYZER" analyze "$d" > /dev/null 2>&1; an=$(verdict_name $? no-spin SPINNING)
                 # compare only where vanilla really spun (the reproducer saw it)
-                if [ -d "$FIXTURES/vanilla/$s" ] && results vanilla "$s" | grep -q ' spin=yes'; then
-                    "$ANALYZER" compare "$FIXTURES/vanilla/$s" "$d" > "$LAB_CACHE/compare.txt" 2>&1
+                if [ -d "$FIXTURES/vanilla/$s" ] && [[ $(results vanilla "$s") == *" spin=yes"* ]]; then
+                    "$ANALYZER" compare "$FIXTURES/vanilla/$s" "$d" > "$cmpout" 2>&1
                     cmp=$(verdict_name $? CONFIRMED "NOT CONFIRMED")
-                    hang=$(residual_hangs "$LAB_CACHE/compare.txt")
+                    hang=$(residual_hangs "$cmpout")
                     [ "$k" = vanilla ] && cmp="$cmp (negative control)"
                 fi
                 set -e
@@ -281,7 +327,7 @@ case "${1:-all}" in
     run) shift; cmd_run "$@" ;;
     table)
         if [ "${2:-}" = --readme ]; then
-            cmd_table | tee "$LAB_CACHE/table.txt"; readme_table "$LAB_CACHE/table.txt"
+            mkdir -p "$LAB_CACHE"; cmd_table | tee "$LAB_CACHE/table.txt"; readme_table "$LAB_CACHE/table.txt"
         else cmd_table; fi ;;
     collect)  # rewrite fixtures/lab/<k>/<s>/ from the raw results already in $LAB_CACHE/results
         for k in "${KERNELS[@]}"; do for s in "${SCENARIOS[@]}"; do
@@ -289,17 +335,24 @@ case "${1:-all}" in
         done; done ;;
     all)
         start=$(date +%s)
-        cmd_deps
-        cmd_build
-        cmd_initramfs
+        mkdir -p "$LAB_CACHE"
+        waits_from=$(( $(cat "$LAB_CACHE/lock-waits.log" 2>/dev/null | wc -l) + 1 ))
+        echo "# lab.sh all started $(date -u +%FT%TZ), load $(cut -d' ' -f1-3 /proc/loadavg)" >> "$LAB_CACHE/timing.txt"
+        step deps cmd_deps
+        for k in "${KERNELS[@]}"; do step "build $k" build_kernel "$k"; done
+        step initramfs cmd_initramfs
         cmd_run
-        "$HERE/race-capture-test.sh" vanilla
-        [ -s "$LAB_CACHE/fullgraph/fgraph_full.txt" ] && [ "${LAB_FULLGRAPH:-0}" != 1 ] \
-            && log "fullgraph: kept $LAB_CACHE/fullgraph (LAB_FULLGRAPH=1 records it again)" \
-            || "$HERE/fullgraph.sh" vanilla
-        cmd_table | tee "$LAB_CACHE/table.txt"
+        step race-capture-test "$HERE/race-capture-test.sh" vanilla
+        if [ -s "$LAB_CACHE/fullgraph/fgraph_full.txt" ] && [ "${LAB_FULLGRAPH:-0}" != 1 ]; then
+            log "fullgraph: kept $LAB_CACHE/fullgraph (LAB_FULLGRAPH=1 records it again)"
+        else step fullgraph "$HERE/fullgraph.sh" vanilla; fi
+        step table cmd_table > "$LAB_CACHE/table.txt"
+        cat "$LAB_CACHE/table.txt"
         readme_table "$LAB_CACHE/table.txt"
-        log "lab finished in $(( ($(date +%s) - start) / 60 )) min; table also in $LAB_CACHE/table.txt"
+        timing "all" "$start"
+        lock_waits "$waits_from" >> "$LAB_CACHE/timing.txt"
+        log "lab finished in $(( ($(date +%s) - start) / 60 )) min; table also in $LAB_CACHE/table.txt, times in $LAB_CACHE/timing.txt"
+        lock_waits "$waits_from" >&2
         ;;
     *) sed -n '2,16p' "$0"; exit 2 ;;
 esac

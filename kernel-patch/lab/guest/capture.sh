@@ -45,10 +45,19 @@ fi
     done
 } > $O/stacks.txt
 
-# (e) hung-task report: wait for it (bounded), then sysrq l + w
+# (e) hung-task report: only a task in D gets one, so wait for it (bounded, LAB_HUNG_WAIT_S) only while
+# a victim thread is in D; then sysrq l + w
+victim_in_d() {
+    for d in /proc/$P/task/*; do
+        st=$(sed 's/.*) //' "$d/stat" 2>/dev/null | cut -d' ' -f1)
+        [ "$st" = D ] && return 0
+    done
+    return 1
+}
 i=0
 while [ $i -lt ${LAB_HUNG_WAIT_S:-12} ]; do
     dmesg | grep -q "blocked for more than" && break
+    victim_in_d || { echo "capture: no victim thread in D, no hung-task report to wait for (waited ${i} s)"; break; }
     sleep 1; i=$((i + 1))
 done
 dmesg > $O/dmesg_hung.txt
