@@ -231,7 +231,8 @@ step() {
 
 # lock_waits FROM_LINE: the waits for the QEMU and kernel locks logged since line FROM_LINE
 lock_waits() {
-    tail -n +"$1" "$LAB_CACHE/lock-waits.log" 2>/dev/null | awk '
+    [ -f "$LAB_CACHE/lock-waits.log" ] || return 0
+    tail -n +"$1" "$LAB_CACHE/lock-waits.log" | awk '
         { n[$2]++; w = $(NF-2); sub(/s$/, "", w); t[$2] += w }
         END { for (k in n) printf "%s lock: %d acquisitions, %d s waited\n", k, n[k], t[k] }'
 }
@@ -268,7 +269,7 @@ residual_hangs() {
     local f=$1 out=() lines
     lines=$(grep '^  residual hang:' "$f" || true)
     [ -n "$lines" ] || { echo none; return; }
-    if grep -qx '  residual hang: none' <<< "$lines"; then echo none; return; fi
+    if grep -q '^  residual hang: none' <<< "$lines"; then echo none; return; fi
     [[ $lines == *io_wq_put_and_exit* ]] && out+=("exit D in io_wq_put_and_exit")
     [[ $lines == *"hung-task detector"* ]] && out+=("hung-task report")
     [[ $lines == *"asleep in the fault path"* ]] && out+=("asleep in the fault path")
@@ -279,8 +280,6 @@ residual_hangs() {
 cmd_table() {
     local have=0 cmpout
     cmpout=$(mktemp)
-    # shellcheck disable=SC2064
-    trap "rm -f '$cmpout'" RETURN
     if [ -x "$ANALYZER" ]; then have=1; else
         log "no $ANALYZER: skipping analyze/compare (build it with \`swift build -c release\`, then run \`lab.sh table\`)"
     fi
@@ -304,6 +303,7 @@ cmd_table() {
             printf '%-17s %-18s %-40s %-14s %-33s %s\n' "$k" "$s" "$(observed "$k" "$s")" "$an" "$cmp" "$hang"
         done
     done
+    rm -f "$cmpout"
 }
 
 # readme_table FILE: put the table in FILE into kernel-patch/README.md between the lab-table markers
@@ -336,7 +336,8 @@ case "${1:-all}" in
     all)
         start=$(date +%s)
         mkdir -p "$LAB_CACHE"
-        waits_from=$(( $(cat "$LAB_CACHE/lock-waits.log" 2>/dev/null | wc -l) + 1 ))
+        waits_from=1
+        if [ -f "$LAB_CACHE/lock-waits.log" ]; then waits_from=$(( $(wc -l < "$LAB_CACHE/lock-waits.log") + 1 )); fi
         echo "# lab.sh all started $(date -u +%FT%TZ), load $(cut -d' ' -f1-3 /proc/loadavg)" >> "$LAB_CACHE/timing.txt"
         step deps cmd_deps
         for k in "${KERNELS[@]}"; do step "build $k" build_kernel "$k"; done
