@@ -15,7 +15,8 @@ struct RecordFolding {
   func read(_ source: ByteSource, displayName: String) throws -> [Diagnostic] {
     var sink = folder
     let reader = TraceFileReader(symbols: symbols, forcedFormat: format)
-    return try reader.read(source: source, displayName: displayName, into: &sink).diagnostics
+    let read = try reader.read(source: source, displayName: displayName, into: &sink).diagnostics
+    return read + folder.diagnostics(file: displayName)
   }
 }
 

@@ -101,6 +101,23 @@ struct ByteInterner {
 
   @inline(__always) mutating func intern(_ s: ByteSpan) -> UInt32 { internReportingNew(s).0 }
 
+  /// True when `a` followed by `;` (`aThen`) or by nothing sorts bytewise before `b` followed by
+  /// `;` (`bThen`) or by nothing (nothing sorts first).
+  func orders(_ a: UInt32, _ aThen: Bool, before b: UInt32, _ bThen: Bool) -> Bool {
+    if a == b { return !aThen && bThen }
+    let (sa, na) = (starts[Int(a)], Int(lengths[Int(a)]))
+    let (sb, nb) = (starts[Int(b)], Int(lengths[Int(b)]))
+    return arena.withUnsafeBufferPointer { p in
+      let n = min(na, nb)
+      let c = n == 0 ? 0 : memcmp(p.baseAddress! + sa, p.baseAddress! + sb, n)
+      if c != 0 { return c < 0 }
+      // One name is the other's start: compare what follows it (-1 for nothing).
+      let nextA = na > n ? Int(p[sa + n]) : aThen ? Int(UInt8(ascii: ";")) : -1
+      let nextB = nb > n ? Int(p[sb + n]) : bThen ? Int(UInt8(ascii: ";")) : -1
+      return nextA != nextB ? nextA < nextB : na < nb
+    }
+  }
+
   /// Appends the bytes of `id` to `out`.
   func append(_ id: UInt32, to out: inout [UInt8]) {
     let i = Int(id)

@@ -33,7 +33,8 @@ public struct TraceDatCollapser: StackCollapser {
         file: displayName, line: 0, kind: .traceDat, "trace.dat cannot be read from stdin: give its path")
     }
     var sink = folder
-    return try decoder.read(path: path, displayName: displayName, symbols: symbols, into: &sink).diagnostics
+    let read = try decoder.read(path: path, displayName: displayName, symbols: symbols, into: &sink).diagnostics
+    return read + folder.diagnostics(file: displayName)
   }
 
   public func write(to out: (UnsafeRawBufferPointer) -> Void) { folder.write(to: out) }

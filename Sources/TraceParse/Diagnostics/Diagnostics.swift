@@ -39,6 +39,10 @@ public enum DiagnosticKind: String, Sendable, Codable, CaseIterable, Comparable 
   case unknownThread = "unknown-thread"
   /// Samples of other events left out (only one event's samples are folded).
   case skippedEvent = "skipped-event"
+  /// function_graph calls whose exits were lost, piling up past any real stack depth.
+  case unbalancedCalls = "unbalanced-calls"
+  /// More distinct stacks than collapse keeps: further calls are folded into their callers.
+  case tooManyStacks = "too-many-stacks"
 
   public static func < (a: DiagnosticKind, b: DiagnosticKind) -> Bool { a.rawValue < b.rawValue }
 }
