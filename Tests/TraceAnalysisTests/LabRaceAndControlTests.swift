@@ -120,6 +120,20 @@ import Testing
     for (verdict, (n, most)) in ends { #expect(verdict == .sleeping && n >= 1 && n <= most) }
   }
 
+  @Test func blockedTimeIsStatedOnlyWhereSchedEventsMeasuredIt() throws {
+    let dir = Fixtures.path("lab/vanilla/busy-uffd-iouring")
+    func sleeps(_ name: String) throws -> [Episode] {
+      try analyze("\(dir)/\(name)").files[0].threads.flatMap(\.episodes).filter { $0.verdict == .sleeping }
+    }
+    let measured = try sleeps("fgraph_proc.txt.gz").flatMap(\.facts).compactMap { f -> Int64? in
+      if case .blockedOffCPU(let d) = f { d } else { nil }
+    }
+    #expect(!measured.isEmpty && measured.allSatisfy { $0 > 0 })
+    let inferred = try sleeps("fgraph_nosched.txt.gz")
+    #expect(!inferred.isEmpty)
+    #expect(!inferred.flatMap(\.facts).contains { if case .blockedOffCPU = $0 { true } else { false } })
+  }
+
   @Test func quickRetriesAtTheEndDecideOnlyUpToTheMostSeenBeforeASleep() throws {
     // vanilla/busy-uffd-write/fgraph_nosched.txt.gz, uffd_io-109: its most quick retries before a
     // sleep are 3 until the 4 before its sleeping call at line 15127. Cuts: just before the 4th of

@@ -84,6 +84,18 @@ import Testing
     #expect(spin.facts.contains(.scheduleReturnedAtOnce(returnedAtOnce: 77, calls: 78)))
   }
 
+  @Test func aSpinPreemptedForSecondsShowsItsSmallOnCPUShare() throws {
+    // Edits: the R switch-out above, and every line from the worker's switch-in (line 256) on 3 s
+    // later: 79 retries over ~3.3 s, nearly all of it preempted.
+    var lines = Fixtures.lines(try firstSwitchOut("R"))
+    #expect(lines[255].contains("next_pid=67 "))
+    lines = CaptureEdits.shift(lines, from: 255, by: 3_000_000_000)
+    let spin = try #require(try worker(try analyze(Fixtures.temporary(lines))).episodes.first)
+    #expect(spin.verdict == .spinning)
+    let share = try #require(spin.cpuSharePercent)
+    #expect(share > 0 && share < 1 && spin.facts.contains(.onCPU(cpuSharePercent: share)))
+  }
+
   // MARK: - lost events
 
   func withLost(_ marker: String, before index: Int) -> String {
