@@ -12,7 +12,8 @@ struct FaultPathState {
   var mostQuickRetriesBeforeSleep = 0
   var lastCallEnd: Int64?
   var lastCallLine = 0
-  var firstFaultLine = 0
+  /// The line of the first retry-function entry, once there is one.
+  var firstFaultLine: Int?
   /// The call stack down to the retry function when it was entered (outermost first, the retry
   /// function last).
   var loopStack: [Symbol] = []

@@ -8,8 +8,8 @@ struct SampledState {
   var samplePeriodSum: Int64 = 0
   var firstFaultSample: Int64?
   var lastFaultSample: Int64?
-  var firstFaultSampleLine = 0
-  var lastFaultSampleLine = 0
+  /// The lines of the first and the last fault-path sample, once there is one.
+  var faultSampleLines: LineRange?
   /// A fault-path sample's stack, outermost first: the first one, or the first that shows the retry
   /// function.
   var sampleStack: [Symbol] = []

@@ -160,7 +160,7 @@ public final class ThreadTracker: TraceRecordSink {
 
   private func beginCall(_ t: TrackedThread, _ fn: Symbol, _ ctx: RecordContext) {
     t.fault.openCall = FaultCall(start: ctx.timestamp, line: ctx.line)
-    if t.fault.firstFaultLine == 0 { t.fault.firstFaultLine = ctx.line }
+    if t.fault.firstFaultLine == nil { t.fault.firstFaultLine = ctx.line }
     if t.fault.loopStack.isEmpty {
       t.fault.callersHidden = t.stack.isEmpty
       t.fault.loopStack = t.stack.map(\.function) + [fn]
@@ -175,7 +175,7 @@ public final class ThreadTracker: TraceRecordSink {
         var call = FaultCall(start: startOf(ctx.timestamp, duration), line: ctx.line)
         call.sleptBlocked = false
         if (duration ?? 0) > thresholds.inferredSleep, !sawSchedSwitch { call.longestSchedule = duration! }
-        if t.fault.firstFaultLine == 0 { t.fault.firstFaultLine = ctx.line }
+        if t.fault.firstFaultLine == nil { t.fault.firstFaultLine = ctx.line }
         if t.fault.loopStack.isEmpty {
           t.fault.loopStack = [fn]
           t.fault.callersHidden = true
@@ -208,7 +208,7 @@ public final class ThreadTracker: TraceRecordSink {
       // would have been printed inside it). Long ones count as slept only by inference.
       var call = FaultCall(start: ctx.timestamp, line: ctx.line)
       if (duration ?? 0) > thresholds.inferredSleep { call.longestSchedule = duration! }
-      if t.fault.firstFaultLine == 0 { t.fault.firstFaultLine = ctx.line }
+      if t.fault.firstFaultLine == nil { t.fault.firstFaultLine = ctx.line }
       if t.fault.loopStack.isEmpty {
         t.fault.callersHidden = t.stack.isEmpty
         t.fault.loopStack = t.stack.map(\.function) + [fn]
@@ -310,10 +310,9 @@ public final class ThreadTracker: TraceRecordSink {
     if retry { t.sampled.retrySamples += 1 }
     if t.sampled.faultSamples == 1 {  // the first (samples without a time column have no timestamp to test)
       t.sampled.firstFaultSample = ctx.timestamp
-      t.sampled.firstFaultSampleLine = ctx.line
     }
     t.sampled.lastFaultSample = ctx.timestamp
-    t.sampled.lastFaultSampleLine = ctx.line
+    t.sampled.faultSampleLines = LineRange(t.sampled.faultSampleLines?.first ?? ctx.line, ctx.line)
     if t.sampled.sampleStack.isEmpty
       || (retry && !t.sampled.sampleStack.contains(where: { roles.role($0).contains(.retry) }))
     {

@@ -107,8 +107,7 @@ public struct FaultLoopDetector {
   }
 
   private func applyLostEvents(_ t: TrackedThread, _ v: inout ThreadVerdict) {
-    guard !tracker.lost.isEmpty, t.fault.firstFaultLine > 0 || t.sampled.firstFaultSampleLine > 0 else { return }
-    let from = t.fault.firstFaultLine > 0 ? t.fault.firstFaultLine : t.sampled.firstFaultSampleLine
+    guard !tracker.lost.isEmpty, let from = t.fault.firstFaultLine ?? t.sampled.faultSampleLines?.first else { return }
     let inWindow = tracker.lost.filter { $0.line >= from && t.ranOn($0.cpu) }
     guard let first = inWindow.first else { return }
     let n = Int(inWindow.reduce(Int64(0)) { $0.addingSaturated($1.count ?? 0) })

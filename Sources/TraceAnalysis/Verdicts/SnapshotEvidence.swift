@@ -4,7 +4,7 @@ import TraceParse
 /// states at instants rather than a sequence of retries: weaker evidence, said so in caveats.
 extension FaultLoopDetector {
   func applySamples(_ t: TrackedThread, _ v: inout ThreadVerdict) {
-    guard t.sampled.faultSamples > 0 else { return }
+    guard let lines = t.sampled.faultSampleLines else { return }  // no sample in the fault path
     let symbols = tracker.symbols
     let share = Double(t.sampled.faultSamples) / Double(t.sampled.samples)
     let cpu = sampledCPUShare(t)
@@ -18,7 +18,7 @@ extension FaultLoopDetector {
     v.evidence.append(
       .faultSamples(
         inFaultPath: t.sampled.faultSamples, total: t.sampled.samples, inRetryFunction: t.sampled.retrySamples,
-        lines: LineRange(t.sampled.firstFaultSampleLine, t.sampled.lastFaultSampleLine)))
+        lines: lines))
     if let a = t.sampled.firstFaultSample, let b = t.sampled.lastFaultSample, b > a {
       v.evidence.append(.faultSampleRate(samples: t.sampled.faultSamples, spanNs: b.subtractingSaturated(a)))
     }
