@@ -1,3 +1,9 @@
+#if canImport(Glibc)
+  import Glibc
+#elseif canImport(Darwin)
+  import Darwin
+#endif
+
 /// What reading one file produced besides its records.
 public struct TraceReadResult: Sendable {
   /// The format used (sniffed or forced).
@@ -14,6 +20,8 @@ public struct TraceReadResult: Sendable {
   public var isCutWindow: Bool
   /// Problems found, summarised.
   public var diagnostics: [Diagnostic]
+  /// Lines whose decoding was done ahead on another core (``ParallelReading``); 0 on one core.
+  public var linesDecodedAhead = 0
 
   /// A result (for readers outside this module, such as the trace.dat decoder).
   public init(
@@ -46,6 +54,8 @@ public struct TraceFileReader {
   public var progress: (@Sendable (Int) -> Void)?
   /// Lines between progress calls (default 2^20).
   public var progressInterval = 1 << 20
+  /// When large files are read on several cores (ftrace text only; same results as one core).
+  public var parallel = ParallelReading()
   /// Lines between checks that the input is not garbage (fewer than 1% recognised lines, or most
   /// sampled lines binary: a forced format on binary data, `/dev/urandom`): reading stops there
   /// instead of going on forever.
@@ -72,6 +82,15 @@ public struct TraceFileReader {
     return try read(source: source, displayName: name, sourcePath: path == "-" ? nil : path, into: &sink)
   }
 
+  /// The file to decode on several cores: a regular, uncompressed file large enough.
+  private func parallelFile(_ source: ByteSource, _ sourcePath: String?) -> (path: String, size: Int64)? {
+    guard parallel.workers > 0, let path = sourcePath, source is PeekSource else { return nil }
+    var st = stat()
+    guard stat(path, &st) == 0, (st.st_mode & S_IFMT) == S_IFREG, Int64(st.st_size) >= parallel.minimumFileBytes
+    else { return nil }
+    return (path, Int64(st.st_size))
+  }
+
   /// Reads an already open source.
   public func read<S: TraceRecordSink>(
     source original: ByteSource, displayName name: String, sourcePath: String? = nil, into sink: inout S
@@ -84,10 +103,13 @@ public struct TraceFileReader {
     } catch let e as ByteSourceError {
       throw TraceInputError(file: name, line: 0, kind: .brokenStream, e.message)
     }
-    guard let forced = forcedFormat else { return try readLines(source, displayName: name, into: &sink).result }
+    let file = parallelFile(original, sourcePath)
+    guard let forced = forcedFormat else {
+      return try readLines(source, displayName: name, parallelFile: file, into: &sink).result
+    }
     // A forced format must read something: lines it takes for blanks or comments are not enough.
     var counted = RecordCounter(inner: sink)
-    let (result, sniffed) = try readLines(source, displayName: name, into: &counted)
+    let (result, sniffed) = try readLines(source, displayName: name, parallelFile: file, into: &counted)
     sink = counted.inner
     if counted.records == 0 {
       let looks = sniffed.map { $0 == forced ? "" : "; it looks like \($0.rawValue)" } ?? ""
@@ -100,9 +122,9 @@ public struct TraceFileReader {
   }
 
   /// Reads the lines of a text input into `sink`; also gives what the sniffer made of the first lines.
-  private func readLines<S: TraceRecordSink>(_ source: ByteSource, displayName name: String, into sink: inout S)
-    throws -> (result: TraceReadResult, sniffed: TraceFormat?)
-  {
+  private func readLines<S: TraceRecordSink>(
+    _ source: ByteSource, displayName name: String, parallelFile: (path: String, size: Int64)?, into sink: inout S
+  ) throws -> (result: TraceReadResult, sniffed: TraceFormat?) {
     var log = DiagnosticLog(file: name)
     var sniffer = FormatSniffer()
     var held: [(bytes: [UInt8], number: Int)] = []
@@ -110,6 +132,16 @@ public struct TraceFileReader {
     var parser: AnyLineParser? = forcedFormat.flatMap { try? makeParser($0, file: name) }
     // The ftrace parser (a class) called directly: no copy of the enum around it per line.
     var ftrace: FtraceTextParser? = parser?.ftrace
+    // Large files: call lines decoded ahead on other cores (see ParallelReading).
+    var pipeline: ChunkPipeline?
+    var decoded: DecodedLineCursor?
+    defer { pipeline?.stop() }
+    func startDecoding() {
+      guard ftrace != nil, let file = parallelFile, pipeline == nil else { return }
+      pipeline = ChunkPipeline(path: file.path, fileSize: file.size, settings: parallel)
+      decoded = pipeline.map { DecodedLineCursor($0, symbols: symbols) }
+    }
+    startDecoding()
     var format = forcedFormat
     if let f = forcedFormat, parser == nil {
       throw TraceInputError(file: name, line: 0, kind: .format, "\(f.rawValue) input is not supported by this reader")
@@ -131,6 +163,7 @@ public struct TraceFileReader {
       format = f
       parser = try makeParser(f, file: name)
       ftrace = parser?.ftrace
+      startDecoding()
       parsedFrom = held.first?.number ?? 1
       nextGarbageCheck = parsedFrom + Self.garbageWindow
       for h in held {
@@ -144,13 +177,19 @@ public struct TraceFileReader {
 
     let reader = LineReader(source: source, maxLineLength: maxLineLength)
     var nextProgress = progress == nil ? Int.max : progressInterval
+    var decodedAhead = 0
     var sampledLines = 0
     var binaryLines = 0
     let summary: LineReaderSummary
     do {
-      summary = try reader.forEachLine { line, number in
+      summary = try reader.forEachLineWithOffset { line, number, offset in
         if let ftrace {
-          ftrace.parse(line, number: number, into: &sink, log: &log)
+          if decoded != nil, ftrace.acceptsDecodedLine, let g = decoded!.line(at: offset, length: line.count) {
+            ftrace.take(g, number: number, into: &sink, log: &log)
+            decodedAhead += 1
+          } else {
+            ftrace.parse(line, number: number, into: &sink, log: &log)
+          }
         } else if parser != nil {
           parser!.parse(line, number: number, into: &sink, log: &log)
         }
@@ -226,9 +265,10 @@ public struct TraceFileReader {
         file: name, line: 1, kind: .notATrace,
         "no line could be read as \(format!.rawValue) (\(unrecognised) lines tried)")
     }
-    let result = TraceReadResult(
+    var result = TraceReadResult(
       format: format!, lines: summary.lines, bytes: summary.bytes, recognisedLines: recognised,
       unrecognisedLines: unrecognised, isCutWindow: parser!.isCutWindow, diagnostics: log.summarized)
+    result.linesDecodedAhead = decodedAhead
     return (result, sniffer.format)
   }
 

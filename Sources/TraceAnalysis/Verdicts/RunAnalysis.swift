@@ -15,6 +15,8 @@ public struct AnalysisOptions: Sendable {
   public var traceDat: (any TraceDatDecoding)?
   /// Progress of long files: file name and lines read so far.
   public var progress: (@Sendable (String, Int) -> Void)?
+  /// When large files are decoded on several cores (the results are the same as on one).
+  public var reading = ParallelReading()
 
   /// Defaults.
   public init() {}
@@ -87,6 +89,7 @@ public enum RunAnalyzer {
     var reader = TraceFileReader(symbols: symbols, forcedFormat: options.format)
     reader.maxLineLength = 1 << 22
     reader.traceDat = options.traceDat
+    reader.parallel = options.reading
     let display = path == "-" ? "<stdin>" : path
     if let progress = options.progress { reader.progress = { progress(display, $0) } }
     var sink = tracker

@@ -37,6 +37,11 @@ public struct LineReader {
   /// Calls `body(line, lineNumber)` for every line; `body` returns false to stop.
   /// Throws ``ByteSourceError`` (with the line number reached) when the source is broken.
   public func forEachLine(_ body: (ByteSpan, Int) throws -> Bool) throws -> LineReaderSummary {
+    try forEachLineWithOffset { line, number, _ in try body(line, number) }
+  }
+
+  /// Like ``forEachLine(_:)``, also giving each line's offset in the stream (of its first byte).
+  public func forEachLineWithOffset(_ body: (ByteSpan, Int, Int64) throws -> Bool) throws -> LineReaderSummary {
     var summary = LineReaderSummary()
     var capacity = chunkSize
     var buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: capacity, alignment: 64)
@@ -46,6 +51,7 @@ public struct LineReader {
     var skipping = false  // inside an oversized line, discarding until newline
     var skippedLength: Int64 = 0
     var eof = false
+    var bufferOffset: Int64 = 0  // stream offset of the buffer's first byte
 
     while !eof {
       if filled == capacity {
@@ -60,6 +66,7 @@ public struct LineReader {
         } else {
           skipping = true
           skippedLength += Int64(filled)
+          bufferOffset += Int64(filled)
           filled = 0
         }
       }
@@ -87,7 +94,7 @@ public struct LineReader {
           var len = nl - start
           if len > 0, base[start + len - 1] == 0x0D { len -= 1 }
           summary.lines += 1
-          if try !body(ByteSpan(base: base + start, count: len), lineNumber) {
+          if try !body(ByteSpan(base: base + start, count: len), lineNumber, bufferOffset + Int64(start)) {
             summary.stoppedEarly = true
             return summary
           }
@@ -98,6 +105,7 @@ public struct LineReader {
       // Keep the partial line at the front of the buffer.
       let rest = end - start
       if rest > 0, start > 0 { memmove(base, base + start, rest) }
+      bufferOffset += Int64(start)
       filled = rest
       if eof, filled > 0 || skipping {
         lineNumber += 1
@@ -108,7 +116,7 @@ public struct LineReader {
           var len = filled
           if base[len - 1] == 0x0D { len -= 1 }
           summary.lines += 1
-          _ = try body(ByteSpan(base: base, count: len), lineNumber)
+          _ = try body(ByteSpan(base: base, count: len), lineNumber, bufferOffset)
         }
       }
     }
