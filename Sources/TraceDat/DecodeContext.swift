@@ -1,7 +1,9 @@
 import CTraceCmd
 import TraceParse
 
-/// Event ids and field layouts of one trace.dat, looked up once, and the decoding of one record.
+/// Event ids and field layouts of one trace.dat, looked up once, and the decoding of one record:
+/// fields are read at their offsets in the record (bounds-checked against its size), names are
+/// looked up once per address or pid.
 final class DecodeContext {
   let tep: OpaquePointer
   let symbols: SymbolTable
@@ -9,24 +11,40 @@ final class DecodeContext {
   var index = 0
   var records = 0
   var unknownStates = 0
-  private var functionNames: [UInt64: Symbol] = [:]
-  private var commNames: [Int32: Symbol] = [:]
+  private var functionNames = AddressSymbols()
+  /// Comm of each pid, `nil` until looked up.
+  private var commNames = PidSymbols()
 
-  private let entry: EventLayout?
-  private let exit: EventLayout?
-  private let sSwitch: EventLayout?
-  private let wakeups: [EventLayout]
-  private let processExit: EventLayout?
+  private let commonType: RecordField
+  private let commonPid: RecordField
+  private let entry: (id: Int32, fn: RecordField)?
+  private let exit: (id: Int32, fn: RecordField, call: RecordField, ret: RecordField)?
+  private let sSwitch:
+    (
+      id: Int32, prevPid: RecordField, prevComm: RecordField, prevState: RecordField, nextPid: RecordField,
+      nextComm: RecordField
+    )?
+  private let wakeups: [(id: Int32, pid: RecordField, comm: RecordField)]
+  private let processExit: (id: Int32, pid: RecordField, comm: RecordField)?
 
   init(tep: OpaquePointer, symbols: SymbolTable, file: String) {
     self.tep = tep
     self.symbols = symbols
     self.file = file
-    entry = EventLayout(tep, "ftrace", "funcgraph_entry")
-    exit = EventLayout(tep, "ftrace", "funcgraph_exit")
-    sSwitch = EventLayout(tep, "sched", "sched_switch")
-    wakeups = ["sched_wakeup", "sched_waking", "sched_wakeup_new"].compactMap { EventLayout(tep, "sched", $0) }
-    processExit = EventLayout(tep, "sched", "sched_process_exit")
+    let e = EventLayout(tep, "ftrace", "funcgraph_entry")
+    let x = EventLayout(tep, "ftrace", "funcgraph_exit")
+    let sw = EventLayout(tep, "sched", "sched_switch")
+    let pe = EventLayout(tep, "sched", "sched_process_exit")
+    let wake = ["sched_wakeup", "sched_waking", "sched_wakeup_new"].compactMap { EventLayout(tep, "sched", $0) }
+    // Every event starts with the same common fields; take them from any event of the file.
+    let any = [e, x, sw, pe].compactMap { $0 }.first ?? wake.first
+    commonType = any?["common_type"] ?? .absent
+    commonPid = any?["common_pid"] ?? .absent
+    entry = e.map { ($0.id, $0["func"]) }
+    exit = x.map { ($0.id, $0["func"], $0["calltime"], $0["rettime"]) }
+    sSwitch = sw.map { ($0.id, $0["prev_pid"], $0["prev_comm"], $0["prev_state"], $0["next_pid"], $0["next_comm"]) }
+    wakeups = wake.map { ($0.id, $0["pid"], $0["comm"]) }
+    processExit = pe.map { ($0.id, $0["pid"], $0["comm"]) }
   }
 
   func decode(_ rec: UnsafeMutablePointer<tep_record>, _ emit: (TraceRecord) -> Void) {
@@ -38,34 +56,35 @@ final class DecodeContext {
       let n = rec.pointee.missed_events
       emit(.lost(ctx, count: n > 0 ? n : nil))
     }
-    let type = tep_data_type(tep, rec)
-    let pid = tep_data_pid(tep, rec)
+    guard let raw = rec.pointee.data else { return }
+    let data = RecordBytes(base: UnsafeRawPointer(raw), size: Int(max(rec.pointee.size, 0)))
+    let type =
+      commonType.isAbsent ? tep_data_type(tep, rec) : Int32(truncatingIfNeeded: data.number(commonType))
+    let pid = commonPid.isAbsent ? tep_data_pid(tep, rec) : Int32(truncatingIfNeeded: data.number(commonPid))
     ctx.tid = pid
     ctx.comm = comm(pid)
     records += 1
-    let data = UnsafeRawPointer(rec.pointee.data!)
     if let e = entry, type == e.id {
-      emit(.functionEntry(ctx, function: function(e.number(data, "func"))))
+      emit(.functionEntry(ctx, function: function(data.number(e.fn))))
     } else if let e = exit, type == e.id {
-      let call = e.number(data, "calltime")
-      let ret = e.number(data, "rettime")
-      let d: Int64? = ret >= call && call != 0 ? Int64(ret - call) : nil
-      emit(.functionExit(ctx, function: function(e.number(data, "func")), duration: d))
+      let call = data.number(e.call)
+      let ret = data.number(e.ret)
+      let d: Int64? = ret >= call && call != 0 ? Int64(clamping: ret - call) : nil
+      emit(.functionExit(ctx, function: function(data.number(e.fn)), duration: d))
     } else if let e = sSwitch, type == e.id {
       let sw = SchedSwitch(
-        prevTid: Int32(truncatingIfNeeded: e.number(data, "prev_pid")),
-        prevComm: symbols.intern(e.string(data, "prev_comm")),
-        prevState: state(e.number(data, "prev_state")), nextTid: Int32(truncatingIfNeeded: e.number(data, "next_pid")),
-        nextComm: symbols.intern(e.string(data, "next_comm")))
+        prevTid: Int32(truncatingIfNeeded: data.number(e.prevPid)), prevComm: symbols.intern(data.string(e.prevComm)),
+        prevState: state(data.number(e.prevState)), nextTid: Int32(truncatingIfNeeded: data.number(e.nextPid)),
+        nextComm: symbols.intern(data.string(e.nextComm)))
       emit(.schedSwitch(ctx, sw))
     } else if let e = wakeups.first(where: { $0.id == type }) {
       emit(
         .schedWakeup(
-          ctx, target: Int32(truncatingIfNeeded: e.number(data, "pid")), comm: symbols.intern(e.string(data, "comm"))))
+          ctx, target: Int32(truncatingIfNeeded: data.number(e.pid)), comm: symbols.intern(data.string(e.comm))))
     } else if let e = processExit, type == e.id {
       emit(
         .processExit(
-          ctx, tid: Int32(truncatingIfNeeded: e.number(data, "pid")), comm: symbols.intern(e.string(data, "comm"))))
+          ctx, tid: Int32(truncatingIfNeeded: data.number(e.pid)), comm: symbols.intern(data.string(e.comm))))
     } else if let ev = tep_find_event(tep, type), let name = ev.pointee.name {
       emit(.event(ctx, name: symbols.intern(String(cString: name))))
     }
@@ -105,40 +124,64 @@ final class DecodeContext {
   }
 }
 
-/// One event's id and the fields we read from it.
-struct EventLayout {
-  let id: Int32
-  let fields: [String: (offset: Int, size: Int)]
+/// Where one field sits in an event's record.
+struct RecordField {
+  var offset: Int
+  var size: Int
+  /// A field the event does not have (reads as 0 or empty).
+  static let absent = RecordField(offset: 0, size: 0)
+  var isAbsent: Bool { size == 0 }
+}
 
-  init?(_ tep: OpaquePointer, _ system: String, _ name: String) {
-    guard let ev = tep_find_event_by_name(tep, system, name) else { return nil }
-    id = ev.pointee.id
-    var f: [String: (Int, Int)] = [:]
-    var field = ev.pointee.format.fields
-    while let p = field {
-      if let n = p.pointee.name { f[String(cString: n)] = (Int(p.pointee.offset), Int(p.pointee.size)) }
-      field = p.pointee.next
-    }
-    fields = f
-  }
+/// One record's bytes; reads past its end give 0 or an empty string (a corrupt record cannot make
+/// the decoder read another's memory).
+struct RecordBytes {
+  let base: UnsafeRawPointer
+  let size: Int
 
-  /// An unsigned little-endian number field (0 when absent).
-  func number(_ data: UnsafeRawPointer, _ name: String) -> UInt64 {
-    guard let f = fields[name] else { return 0 }
+  /// An unsigned little-endian number field.
+  @inline(__always) func number(_ f: RecordField) -> UInt64 {
+    guard f.size > 0, f.offset >= 0, f.offset + f.size <= size else { return 0 }
     switch f.size {
-    case 1: return UInt64(data.loadUnaligned(fromByteOffset: f.offset, as: UInt8.self))
-    case 2: return UInt64(data.loadUnaligned(fromByteOffset: f.offset, as: UInt16.self))
-    case 4: return UInt64(data.loadUnaligned(fromByteOffset: f.offset, as: UInt32.self))
-    default: return data.loadUnaligned(fromByteOffset: f.offset, as: UInt64.self)
+    case 1: return UInt64(base.loadUnaligned(fromByteOffset: f.offset, as: UInt8.self))
+    case 2: return UInt64(UInt16(littleEndian: base.loadUnaligned(fromByteOffset: f.offset, as: UInt16.self)))
+    case 4: return UInt64(UInt32(littleEndian: base.loadUnaligned(fromByteOffset: f.offset, as: UInt32.self)))
+    case 8: return UInt64(littleEndian: base.loadUnaligned(fromByteOffset: f.offset, as: UInt64.self))
+    default: return 0
     }
   }
 
   /// A fixed-size char array field, up to its NUL.
-  func string(_ data: UnsafeRawPointer, _ name: String) -> ByteSpan {
-    guard let f = fields[name] else { return ByteSpan(base: nil, count: 0) }
-    let p = data.advanced(by: f.offset).assumingMemoryBound(to: UInt8.self)
+  @inline(__always) func string(_ f: RecordField) -> ByteSpan {
+    guard f.size > 0, f.offset >= 0, f.offset + f.size <= size else { return ByteSpan(base: nil, count: 0) }
+    let p = base.advanced(by: f.offset).assumingMemoryBound(to: UInt8.self)
     var n = 0
     while n < f.size, p[n] != 0 { n += 1 }
     return ByteSpan(base: p, count: n)
   }
+}
+
+/// One event's id and where its fields are (common fields included), read from its format once.
+struct EventLayout {
+  let id: Int32
+  private let fields: [String: RecordField]
+
+  init?(_ tep: OpaquePointer, _ system: String, _ name: String) {
+    guard let ev = tep_find_event_by_name(tep, system, name) else { return nil }
+    id = ev.pointee.id
+    var f: [String: RecordField] = [:]
+    for list in [ev.pointee.format.common_fields, ev.pointee.format.fields] {
+      var field = list
+      while let p = field {
+        if let n = p.pointee.name {
+          f[String(cString: n)] = RecordField(offset: Int(p.pointee.offset), size: Int(p.pointee.size))
+        }
+        field = p.pointee.next
+      }
+    }
+    fields = f
+  }
+
+  /// The field called `name` (``RecordField/absent`` when the event has none).
+  subscript(_ name: String) -> RecordField { fields[name] ?? .absent }
 }

@@ -18,21 +18,55 @@ enum RecordStreamTag: UInt8 {
   case failure = 0x46  // F: kind (u32 + bytes), message (u32 + bytes)
 }
 
-/// Writes records into the stream (the helper's side).
+/// Writes records into the stream (the helper's side), into one buffer that is reused after each
+/// flush: a record is a few fixed-width stores, nothing is allocated per record.
 struct RecordStreamWriter {
-  private(set) var bytes: [UInt8] = []
+  private var storage = [UInt8](repeating: 0, count: 1 << 12)
+  /// Bytes written since the last ``removeAll()``.
+  private(set) var count = 0
   private var sentSymbols = 1  // id 0 is Symbol.none, known to both sides
 
-  mutating func removeAll() { bytes.removeAll(keepingCapacity: true) }
+  /// A copy of the bytes written (for tests and the final messages).
+  var bytes: [UInt8] { Array(storage[0..<count]) }
 
-  mutating func put(_ tag: RecordStreamTag) { bytes.append(tag.rawValue) }
-  mutating func put(_ v: UInt8) { bytes.append(v) }
-  mutating func put(_ v: UInt32) { withUnsafeBytes(of: v.littleEndian) { bytes.append(contentsOf: $0) } }
-  mutating func put(_ v: Int32) { put(UInt32(bitPattern: v)) }
-  mutating func put(_ v: Int64) { withUnsafeBytes(of: v.littleEndian) { bytes.append(contentsOf: $0) } }
+  /// Calls `body` with the bytes written.
+  func withBytes<R>(_ body: (UnsafeRawBufferPointer) -> R) -> R {
+    storage.withUnsafeBytes { body(UnsafeRawBufferPointer(rebasing: $0[0..<count])) }
+  }
+
+  mutating func removeAll() { count = 0 }
+
+  @inline(__always) private mutating func reserve(_ n: Int) {
+    if count + n > storage.count { storage.append(contentsOf: repeatElement(0, count: max(storage.count, n))) }
+  }
+
+  @inline(__always) private mutating func store<T: FixedWidthInteger>(_ v: T) {
+    reserve(MemoryLayout<T>.size)
+    let at = count
+    storage.withUnsafeMutableBytes { $0.storeBytes(of: v.littleEndian, toByteOffset: at, as: T.self) }
+    count += MemoryLayout<T>.size
+  }
+
+  private mutating func append(_ b: ByteSpan) {
+    reserve(b.count)
+    let at = count
+    if let base = b.base, b.count > 0 {
+      storage.withUnsafeMutableBytes { $0.baseAddress!.advanced(by: at).copyMemory(from: base, byteCount: b.count) }
+    }
+    count += b.count
+  }
+
+  mutating func put(_ tag: RecordStreamTag) { store(tag.rawValue) }
+  mutating func put(_ v: UInt8) { store(v) }
+  mutating func put(_ v: UInt32) { store(v) }
+  mutating func put(_ v: Int32) { store(v) }
+  mutating func put(_ v: Int64) { store(v) }
   mutating func put(_ s: String) {
-    put(UInt32(s.utf8.count))
-    bytes.append(contentsOf: s.utf8)
+    var s = s
+    s.withUTF8 { u in
+      put(UInt32(u.count))
+      append(ByteSpan(base: u.baseAddress, count: u.count))
+    }
   }
 
   /// Sends the names interned since the last call, so every id a record uses is known.
@@ -42,7 +76,7 @@ struct RecordStreamWriter {
       put(UInt32(sentSymbols))
       symbols.withBytes(Symbol(id: UInt32(sentSymbols))) { b in
         put(UInt32(b.count))
-        for i in 0..<b.count { bytes.append(b[i]) }
+        append(b)
       }
       sentSymbols += 1
     }

@@ -49,20 +49,18 @@ public enum TraceDatWorker {
       stream.put(DiagnosticKind.traceDat.rawValue)
       stream.put("\(error)")
     }
-    return writeAll(output, stream.bytes) ? 0 : 1
+    return stream.withBytes { writeAll(output, $0) } ? 0 : 1
   }
 
-  static func writeAll(_ fd: Int32, _ bytes: [UInt8]) -> Bool {
-    bytes.withUnsafeBytes { b in
-      var done = 0
-      while done < b.count {
-        let n = write(fd, b.baseAddress! + done, b.count - done)
-        if n < 0, errno == EINTR { continue }
-        if n <= 0 { return false }
-        done += n
-      }
-      return true
+  static func writeAll(_ fd: Int32, _ b: UnsafeRawBufferPointer) -> Bool {
+    var done = 0
+    while done < b.count {
+      let n = write(fd, b.baseAddress! + done, b.count - done)
+      if n < 0, errno == EINTR { continue }
+      if n <= 0 { return false }
+      done += n
     }
+    return true
   }
 }
 
@@ -79,12 +77,12 @@ private struct StreamingSink: TraceRecordSink {
 
   mutating func receive(_ record: TraceRecord) {
     stream.put(record, symbols: symbols)
-    if stream.bytes.count >= 1 << 16 { flush() }
+    if stream.count >= 1 << 16 { flush() }
   }
 
   mutating func flush() {
     // A parent that went away ends the helper (SIGPIPE or a failed write).
-    if !TraceDatWorker.writeAll(fd, stream.bytes) { exit(1) }
+    if !stream.withBytes({ TraceDatWorker.writeAll(fd, $0) }) { exit(1) }
     stream.removeAll()
   }
 }
@@ -130,7 +128,8 @@ private final class DecompressedCopy {
         throw TraceInputError(file: original, line: 0, kind: .brokenStream, e.message)
       }
       if got == 0 { break }
-      guard TraceDatWorker.writeAll(out, Array(buffer[0..<got])) else {
+      guard buffer.withUnsafeBytes({ TraceDatWorker.writeAll(out, UnsafeRawBufferPointer(rebasing: $0[0..<got])) })
+      else {
         throw TraceInputError(
           file: original, line: 0, kind: .traceDat,
           "cannot write the decompressed copy: \(String(cString: strerror(errno)))")

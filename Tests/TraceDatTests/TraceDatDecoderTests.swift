@@ -32,6 +32,19 @@ func analyze(_ path: String) throws -> RunAnalysis {
     #expect(a.episodes.map(\.faultCalls) == b.episodes.map(\.faultCalls))
   }
 
+  @Test func everyThreadHasTheSameVerdictAsInTheTraceCmdReportText() throws {
+    let fromDat = try analyze(dat).files[0].threads
+    let fromText = try analyze(report).files[0].threads
+    #expect(!fromDat.isEmpty)
+    #expect(fromDat.map(\.tid).sorted() == fromText.map(\.tid).sorted())
+    for a in fromDat {
+      let b = try #require(fromText.first { $0.tid == a.tid })
+      #expect(a.verdict == b.verdict, "tid \(a.tid)")
+      #expect(a.episodes.map(\.verdict) == b.episodes.map(\.verdict), "tid \(a.tid)")
+      #expect(a.episodes.map(\.faultCalls) == b.episodes.map(\.faultCalls), "tid \(a.tid)")
+    }
+  }
+
   @Test func decodesFuncgraphAndSchedRecordsDirectly() throws {
     let symbols = SymbolTable()
     var entries = 0
