@@ -43,9 +43,11 @@ test: deps lint
 lint:
 	$(SWIFT) format lint --strict -r Sources Tests Plugins Package.swift
 
-## bench: ≥1 GiB traces built from the real fixtures; throughput against wc -l (and peers when present).
+## bench: iou-analyze against wc -l, trace-cmd report and stackcollapse-perf.pl on ≥ 1 GiB inputs built
+## from real captures (the lab's whole-kernel graph when in ~/.cache/iou-analyze/lab), every run's exit
+## status and output checked; peak RSS, and instructions per byte under callgrind (bench/run.sh, ~10 min).
 bench: build
-	@$(MAKE) --no-print-directory deps APT_PACKAGES="time python3"  # /usr/bin/time for peak RSS
+	@$(MAKE) --no-print-directory deps APT_PACKAGES="time python3 perl trace-cmd valgrind"
 	bash bench/run.sh
 
 ## fuzz: libFuzzer targets per input format and for collapse, seeded from the fixtures, run one after

@@ -5,19 +5,20 @@
 # run, on the same file with the page cache warm:
 #   wc -l                                  (the I/O + newline-scan floor)
 #   iou-analyze collapse                   (release build)
-#   stackcollapse-perf.pl                  (only when STACKCOLLAPSE_PERF=/path/to/stackcollapse-perf.pl)
-# and prints MiB/s and the ratios. Also checks that both collapsers print the same bytes.
+#   stackcollapse-perf.pl                  (FlameGraph's; STACKCOLLAPSE_PERF=/path/to/it, skipped when absent)
+# and prints MiB/s, the ratios and iou-analyze's peak RSS (GNU time). Fails when a run fails or the
+# two collapsers do not print the same bytes.
 # BENCH_PERF_MIB sets the size (default 1024); BENCH_RUNS the number of timed runs (best is kept).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 BIN=.build/release/iou-analyze
 SIZE_MIB=${BENCH_PERF_MIB:-1024}
 RUNS=${BENCH_RUNS:-3}
-OUT=bench/out
+OUT=${BENCH_DIR:-bench/out}
 mkdir -p "$OUT"
 SRC=fixtures/shared-traces/vanilla-6.12.117/threadexit/perf.txt
 PF="$OUT/perf-${SIZE_MIB}m.txt"
-[ -x "$BIN" ] || swift build -c release --product iou-analyze
+[ -x "$BIN" ] || { echo "no release build at $BIN: run make build" >&2; exit 1; }
 
 if [ ! -s "$PF" ]; then
   python3 - "$SRC" "$PF" "$SIZE_MIB" <<'PY'
@@ -72,17 +73,23 @@ best() {  # best wall-clock seconds of RUNS runs of a command, stdout discarded
 cat "$PF" >/dev/null
 wc_s=$(best wc -l "$PF")
 co_s=$(best "$BIN" collapse "$PF")
-"$BIN" collapse "$PF" >"$OUT/perf-${SIZE_MIB}m.iou.folded"
+/usr/bin/time -f %M -o "$OUT/perf-collapse.rss" "$BIN" collapse "$PF" >"$OUT/perf-${SIZE_MIB}m.iou.folded"
+rss=$(awk '{printf "%.1f", $1/1024}' "$OUT/perf-collapse.rss")
+[ -s "$OUT/perf-${SIZE_MIB}m.iou.folded" ] || { echo "FAILED: collapse printed nothing" >&2; exit 1; }
 pl_s=""
-if [ -n "${STACKCOLLAPSE_PERF:-}" ]; then
+if [ -f "${STACKCOLLAPSE_PERF:-}" ]; then
   s=$(date +%s.%N); perl "$STACKCOLLAPSE_PERF" "$PF" >"$OUT/perf-${SIZE_MIB}m.pl.folded"; e=$(date +%s.%N)
   pl_s=$(awk -v s="$s" -v e="$e" 'BEGIN{printf "%.4f", e - s}')
-  if cmp -s "$OUT/perf-${SIZE_MIB}m.pl.folded" "$OUT/perf-${SIZE_MIB}m.iou.folded"; then same="identical output"; else same="OUTPUT DIFFERS"; fi
+  if ! cmp -s "$OUT/perf-${SIZE_MIB}m.pl.folded" "$OUT/perf-${SIZE_MIB}m.iou.folded"; then
+    echo "FAILED: iou-analyze collapse and stackcollapse-perf.pl print different stacks" >&2
+    exit 1
+  fi
+  same="byte-identical output"
 fi
-awk -v mib="$mib" -v w="$wc_s" -v c="$co_s" -v p="$pl_s" -v same="${same:-}" -v runs="$RUNS" 'BEGIN{
+awk -v mib="$mib" -v w="$wc_s" -v c="$co_s" -v p="$pl_s" -v same="${same:-}" -v runs="$RUNS" -v rss="$rss" 'BEGIN{
   printf "perf script input: %.1f MiB (page cache warm), best of %d (Perl: 1 run)\n", mib, runs
   printf "  %-32s %8.3f s  %8.0f MiB/s\n", "wc -l", w, mib / w
-  printf "  %-32s %8.3f s  %8.0f MiB/s   %.3fx the speed of wc -l\n", "iou-analyze collapse", c, mib / c, w / c
+  printf "  %-32s %8.3f s  %8.0f MiB/s   %.3fx the speed of wc -l, peak RSS %.1f MiB\n", "iou-analyze collapse", c, mib / c, w / c, rss
   if (p != "") printf "  %-32s %8.3f s  %8.1f MiB/s   iou-analyze is %.1fx faster (%s)\n", "stackcollapse-perf.pl", p, mib / p, p / c, same
   else print "  (set STACKCOLLAPSE_PERF=/path/to/stackcollapse-perf.pl to time the Perl script too)"
 }'

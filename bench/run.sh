@@ -1,66 +1,183 @@
 #!/usr/bin/env bash
-# make bench: throughput of `iou-analyze analyze` on a ≥1 GiB function_graph trace built from the real
-# vanilla capture (repeated with shifted timestamps and pids), against `wc -l` on the same file in the same
-# run, and peak RSS. Then the lab's real whole-kernel function_graph capture (text and trace.dat in
-# ~/.cache/iou-analyze/lab/fullgraph, recorded by kernel-patch/lab/fullgraph.sh) when it is there, and the
-# collapse benchmark (perf script input) when its script is present.
+# make bench: iou-analyze against its peers on real captures, in one run, page cache warm.
+#
+# Inputs (built once into $BENCH_DIR, default bench/out; the lab cache is only read):
+#   - a ≥ 1 GiB whole-kernel function_graph text: the lab's capture without set_graph_function
+#     (~/.cache/iou-analyze/lab/fullgraph-kernel-text, kernel-patch/lab/fullgraph.sh) repeated with
+#     moved timestamps and pids (bench/make-fgraph.py), else the fixtures' function_graph captures;
+#   - the lab's trace.dat of a whole-kernel graph and its `trace-cmd report` text (fullgraph/), as they are;
+#   - an unbalanced function_graph text of 300 MiB: the lab's report text with every 50th exit line
+#     removed (bench/make-unbalanced.py);
+#   - a ≥ 1 GiB perf script file from the fixture's samples (bench/collapse-bench.sh).
+# Every timed run's exit status and output are checked (verdict and thread counts against the
+# source, the same verdicts from trace.dat and its text, byte-identical folded stacks), and each
+# prints seconds, MiB/s, the ratio to `wc -l` on the same file, and peak RSS (GNU time). Then
+# instructions per byte of `analyze` under callgrind on a 32 MiB slice of the whole-kernel text.
+# BENCH_RUNS: timed runs of the fast jobs (best kept, default 3); BENCH_MIB: size (default 1024).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-BIN=.build/release/iou-analyze
+BIN=${BIN:-.build/release/iou-analyze}
+OUT=${BENCH_DIR:-bench/out}
+LAB=${LAB_CACHE:-$HOME/.cache/iou-analyze/lab}
+RUNS=${BENCH_RUNS:-3}
 SIZE_MIB=${BENCH_MIB:-1024}
-OUT=bench/out
+export STACKCOLLAPSE_PERF=${STACKCOLLAPSE_PERF:-/work/shared/tools/stackcollapse-perf.pl}
 mkdir -p "$OUT"
-FG="$OUT/fgraph-${SIZE_MIB}m.txt"
-if [ ! -s "$FG" ]; then
-  python3 bench/make-fgraph.py fixtures/shared-traces/vanilla-6.12.117/threadexit/fgraph_proc.txt "$FG" "$SIZE_MIB"
-fi
-bytes=$(stat -c %s "$FG")
-mib=$(awk -v b="$bytes" 'BEGIN{printf "%.0f", b/1048576}')
+[ -x "$BIN" ] || { echo "no release build at $BIN: run make build" >&2; exit 1; }
+LOG="$OUT/last-run"
+mkdir -p "$LOG"
 
-# best of N wall-clock seconds of a command (output discarded); the file is read once first to be in cache
-best() {
-  local n=$1; shift
-  local b=""
-  for _ in $(seq "$n"); do
-    local s e
-    s=$(date +%s.%N); "$@" >/dev/null 2>&1 || true; e=$(date +%s.%N)
-    b=$(awk -v a="$b" -v s="$s" -v e="$e" 'BEGIN{ d = e - s; if (a=="" || d<a) print d; else print a }')
-  done
-  echo "$b"
-}
-cat "$FG" >/dev/null
-wc_s=$(best 3 wc -l "$FG")
-an_s=$(best 3 "$BIN" analyze "$FG")
-rss=$( { /usr/bin/time -f %M "$BIN" analyze "$FG" 2>&1 >/dev/null || true; } | tail -1)
-small=$OUT/fgraph-64m.txt
-[ -s "$small" ] || python3 bench/make-fgraph.py fixtures/shared-traces/vanilla-6.12.117/threadexit/fgraph_proc.txt "$small" 64 >/dev/null
-rss_small=$( { /usr/bin/time -f %M "$BIN" analyze "$small" 2>&1 >/dev/null || true; } | tail -1)
-awk -v mib="$mib" -v w="$wc_s" -v a="$an_s" -v rss="$rss" -v rs="$rss_small" 'BEGIN{
-  printf "function_graph trace: %d MiB (page cache warm), best of 3\n", mib
-  printf "  %-28s %8.3f s  %8.0f MiB/s\n", "wc -l", w, mib/w
-  printf "  %-28s %8.3f s  %8.0f MiB/s   ratio to wc -l: %.3fx\n", "iou-analyze analyze", a, mib/a, w/a
-  printf "  peak RSS: %.1f MiB on %d MiB, %.1f MiB on 64 MiB\n", rss/1024, mib, rs/1024
-}'
-# the lab's whole-kernel function_graph capture (kernel-patch/lab/fullgraph.sh), when it is in the lab cache
-export LAB_FULL=${LAB_CACHE:-$HOME/.cache/iou-analyze/lab}/fullgraph
-if [ -s "$LAB_FULL/fgraph_full.txt" ]; then
-  cat "$LAB_FULL/fgraph_full.txt" >/dev/null
-  fb=$(stat -c %s "$LAB_FULL/fgraph_full.txt")
-  fw=$(best 1 wc -l "$LAB_FULL/fgraph_full.txt")
-  fa=$(best 1 "$BIN" analyze "$LAB_FULL/fgraph_full.txt")
-  awk -v b="$fb" -v w="$fw" -v a="$fa" 'BEGIN{ m = b/1048576
-    printf "lab whole-kernel function_graph capture: %d MiB of text (real, %s)\n", m, ENVIRON["LAB_FULL"]
-    printf "  %-28s %8.3f s  %8.0f MiB/s\n", "wc -l", w, m/w
-    printf "  %-28s %8.3f s  %8.0f MiB/s   ratio to wc -l: %.3fx\n", "iou-analyze analyze", a, m/a, w/a }'
-  if [ -s "$LAB_FULL/trace.dat" ]; then
-    cat "$LAB_FULL/trace.dat" >/dev/null
-    da=$(best 1 "$BIN" analyze "$LAB_FULL/trace.dat")
-    awk -v b="$(stat -c %s "$LAB_FULL/trace.dat")" -v a="$da" 'BEGIN{
-      printf "  %-28s %8.3f s  (trace.dat of the same ring buffer, %d MiB)\n", "iou-analyze analyze trace.dat", a, b/1048576 }'
+echo "make bench, $(date -u '+%Y-%m-%d %H:%M UTC'), $(nproc) CPUs, load average $(cut -d' ' -f1-3 /proc/loadavg)"
+
+mib() { awk -v b="$(stat -c %s "$1")" 'BEGIN{printf "%.1f", b/1048576}'; }
+
+# run NAME STATUSES CMD...: one timed run, stdout to $LOG/NAME.out, stderr to $LOG/NAME.err; the exit
+# status must be one of STATUSES (comma-separated). Sets SECS and RSS_MIB.
+run() {
+  local name=$1 ok=$2
+  shift 2
+  local status=0
+  /usr/bin/time -f "%e %M" -o "$LOG/$name.time" "$@" >"$LOG/$name.out" 2>"$LOG/$name.err" || status=$?
+  if [[ ",$ok," != *",$status,"* ]]; then
+    echo "FAILED: $* exited with $status (expected $ok)" >&2
+    tail -5 "$LOG/$name.err" >&2
+    exit 1
   fi
+  read -r SECS RSS_KIB < <(tail -1 "$LOG/$name.time")
+  RSS_MIB=$(awk -v k="$RSS_KIB" 'BEGIN{printf "%.1f", k/1024}')
+}
+
+# best N NAME STATUSES CMD...: the fastest of N runs (BEST seconds) and the largest peak RSS (PEAK MiB).
+best() {
+  local n=$1
+  shift
+  BEST="" PEAK=0
+  for _ in $(seq "$n"); do
+    run "$@"
+    BEST=$(awk -v a="$BEST" -v s="$SECS" 'BEGIN{ print (a == "" || s < a) ? s : a }')
+    PEAK=$(awk -v a="$PEAK" -v r="$RSS_MIB" 'BEGIN{ print (r > a) ? r : a }')
+  done
+}
+
+# row LABEL FILE SECONDS [WC_SECONDS] [RSS_MIB]: one line of the table.
+row() {
+  awk -v l="$1" -v m="$(mib "$2")" -v s="$3" -v w="${4:-}" -v r="${5:-}" 'BEGIN{
+    printf "  %-44s %8.2f s %8.0f MiB/s", l, s, m / s
+    if (w != "") printf "   %.3fx wc -l", w / s
+    if (r != "") printf "   peak RSS %6.1f MiB", r
+    printf "\n" }'
+}
+
+threads_in_scope() { sed -n 's/^ *\([0-9][0-9]*\) threads* in scope.*/\1/p' "$1" | head -1; }
+verdict_line() { sed -n '2p' "$1"; }
+
+# ---- 1. whole-kernel function_graph, ≥ 1 GiB ----
+if [ -s "$LAB/fullgraph-kernel-text/fgraph_full.txt" ]; then
+  SOURCES=("$LAB/fullgraph-kernel-text/fgraph_full.txt")
+  ORIGIN="the lab's whole-kernel capture ($LAB/fullgraph-kernel-text)"
 else
-  echo "(no lab whole-kernel capture in $LAB_FULL: kernel-patch/lab/fullgraph.sh records one)"
+  mapfile -t SOURCES < <(ls fixtures/lab/*/*/fgraph_proc.txt* fixtures/shared-traces/*/*/fgraph_proc.txt 2>/dev/null)
+  ORIGIN="the ${#SOURCES[@]} function_graph fixtures (no lab whole-kernel capture in $LAB)"
 fi
-if [ -x bench/collapse-bench.sh ] || [ -f bench/collapse-bench.sh ]; then
-  bash bench/collapse-bench.sh
+FG="$OUT/wholekernel-${SIZE_MIB}m.txt"
+KEY="$(printf '%s\n' "${SOURCES[@]}" | xargs stat -c '%n %s' | md5sum | cut -c1-12) $SIZE_MIB"
+if [ ! -s "$FG" ] || [ "$(cat "$FG.key" 2>/dev/null)" != "$KEY" ]; then
+  nice python3 bench/make-fgraph.py "$FG" "$SIZE_MIB" "${SOURCES[@]}" >"$FG.copies"
+  echo "$KEY" >"$FG.key"
 fi
+COPIES=$(cat "$FG.copies")
+base=0
+for s in "${SOURCES[@]}"; do
+  run source 0,1 "$BIN" analyze "$s"
+  base=$((base + $(threads_in_scope "$LOG/source.out")))
+done
+echo
+echo "function_graph, whole kernel: $(mib "$FG") MiB = $COPIES copies of $ORIGIN"
+cat "$FG" >/dev/null
+best "$RUNS" wc 0 wc -l "$FG"
+wc_s=$BEST
+best "$RUNS" analyze 0,1 "$BIN" analyze "$FG"
+got=$(threads_in_scope "$LOG/analyze.out")
+[ "$got" = $((base * COPIES)) ] || { echo "FAILED: $got threads in scope, expected $COPIES x $base" >&2; exit 1; }
+row "wc -l" "$FG" "$wc_s"
+row "iou-analyze analyze ($got threads in scope)" "$FG" "$BEST" "$wc_s" "$PEAK"
+FG_AN=$BEST FG_WC=$wc_s
+
+# ---- 2. trace.dat against trace-cmd report, and its report text ----
+DAT="$LAB/fullgraph/trace.dat"
+TXT="$LAB/fullgraph/fgraph_full.txt"
+if [ -s "$DAT" ] && [ -s "$TXT" ]; then
+  echo
+  echo "trace.dat of a whole-kernel graph: $(mib "$DAT") MiB ($LAB/fullgraph), and its trace-cmd report text: $(mib "$TXT") MiB"
+  cat "$DAT" "$TXT" >/dev/null
+  best 1 wc 0 wc -l "$TXT"
+  wc_s=$BEST
+  best 2 text 0,1 "$BIN" analyze "$TXT"
+  txt_s=$BEST txt_rss=$PEAK
+  tc_best="" an_best="" an_rss=0
+  for _ in 1 2; do  # alternated, so both see the same machine
+    run tcreport 0 trace-cmd report "$DAT"
+    tc_best=$(awk -v a="$tc_best" -v s="$SECS" 'BEGIN{ print (a == "" || s < a) ? s : a }')
+    tc_rss=$RSS_MIB
+    run dat 0,1 "$BIN" analyze "$DAT"
+    an_best=$(awk -v a="$an_best" -v s="$SECS" 'BEGIN{ print (a == "" || s < a) ? s : a }')
+    an_rss=$RSS_MIB
+  done
+  [ "$(verdict_line "$LOG/dat.out")" = "$(verdict_line "$LOG/text.out")" ] || {
+    echo "FAILED: trace.dat and its text differ: '$(verdict_line "$LOG/dat.out")' vs '$(verdict_line "$LOG/text.out")'" >&2
+    exit 1
+  }
+  row "wc -l (report text)" "$TXT" "$wc_s"
+  row "iou-analyze analyze (report text)" "$TXT" "$txt_s" "$wc_s" "$txt_rss"
+  row "trace-cmd report trace.dat > /dev/null" "$DAT" "$tc_best" "" "$tc_rss"
+  row "iou-analyze analyze trace.dat" "$DAT" "$an_best" "" "$an_rss"
+  awk -v t="$tc_best" -v a="$an_best" -v v="$(verdict_line "$LOG/dat.out" | sed 's/^ *//')" 'BEGIN{
+    printf "  trace.dat: iou-analyze %.2fx the speed of trace-cmd report; both files: %s\n", t / a, v }'
+  UNBAL_SRC=$TXT
+else
+  echo
+  echo "(no lab trace.dat in $LAB/fullgraph: kernel-patch/lab/fullgraph.sh records one; trace.dat row skipped)"
+  UNBAL_SRC=$FG
+fi
+
+# ---- 3. collapse of unbalanced function_graph ----
+UB="$OUT/unbalanced-300m.txt"
+if [ ! -s "$UB" ] || [ "$UB" -ot "$UNBAL_SRC" ]; then
+  nice python3 bench/make-unbalanced.py "$UNBAL_SRC" "$UB" 300 >"$UB.made"
+fi
+echo
+echo "unbalanced function_graph: $(cat "$UB.made")"
+cat "$UB" >/dev/null
+best 1 wc 0 wc -l "$UB"
+wc_s=$BEST
+best 2 ubanalyze 0,1 "$BIN" analyze "$UB"
+ub_an=$BEST
+best 2 ubcollapse 0 "$BIN" collapse "$UB"
+ub_co=$BEST ub_rss=$PEAK
+grep -q "warning: 256 calls of thread" "$LOG/ubcollapse.err" || { echo "FAILED: no unbalanced-calls warning" >&2; exit 1; }
+row "wc -l" "$UB" "$wc_s"
+row "iou-analyze analyze" "$UB" "$ub_an" "$wc_s"
+row "iou-analyze collapse > /dev/null" "$UB" "$ub_co" "$wc_s" "$ub_rss"
+n_cut=$(sed -n "s/.*more 'unbalanced-calls' problems.*(\([0-9]*\) in all).*/\1/p" "$LOG/ubcollapse.err")
+awk -v c="$ub_co" -v a="$ub_an" -v n="${n_cut:-a few}" 'BEGIN{
+  printf "  collapse took %.2fx the time of analyze; %s stacks cut at 256 open calls (unbalanced-calls warnings)\n", c / a, n }'
+
+# ---- 4. collapse of perf script against stackcollapse-perf.pl ----
+echo
+bash bench/collapse-bench.sh
+
+# ---- 5. instructions per byte (callgrind) ----
+if command -v valgrind >/dev/null; then
+  SLICE="$OUT/wholekernel-32m.txt"
+  head -c $((32 << 20)) "$FG" | head -n -1 >"$SLICE"
+  run callgrind 0,1 nice valgrind --tool=callgrind --callgrind-out-file=/dev/null "$BIN" analyze "$SLICE"
+  ir=$(sed -n 's/.*Collected : \([0-9]*\).*/\1/p' "$LOG/callgrind.err")
+  [ -n "$ir" ] || { echo "FAILED: no instruction count from callgrind" >&2; exit 1; }
+  echo
+  awk -v ir="$ir" -v b="$(stat -c %s "$SLICE")" -v s="$SECS" 'BEGIN{
+    printf "callgrind, iou-analyze analyze on the first 32 MiB of the whole-kernel text: %.0f M instructions, %.1f per byte (%.0f s under valgrind)\n", ir / 1e6, ir / b, s }'
+else
+  echo "(valgrind missing: no instruction count)"
+fi
+echo
+echo "load average at the end: $(cut -d' ' -f1-3 /proc/loadavg)"
