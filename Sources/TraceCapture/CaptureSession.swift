@@ -22,6 +22,10 @@ public struct CaptureOptions: Sendable {
   public var bufferKB = 16384
   /// /proc sampling interval in seconds.
   public var sampleInterval: Double = 1
+  /// How to capture: function_graph, hist counts, or function_graph that turns to counts when it loses events.
+  public var method = CaptureMethod.auto
+  /// `--method hist`: seconds between readings of the histograms (and /proc samples).
+  public var readInterval: Double = 1
   /// Detector options.
   public var analysis = AnalysisOptions()
 
@@ -35,6 +39,12 @@ public final class CaptureSession {
   public let options: CaptureOptions
   /// Called once tracing is on.
   public var onStart: (() -> Void)?
+  /// Set by `--method auto`: stop reading as soon as the trace loses events, so that counting can take over.
+  public var stopOnLostEvents = false
+  /// When the trace first lost events (a ring-buffer overrun or a lost-events line), if it did.
+  public private(set) var lostEventsAt: Date?
+  /// When tracing was turned on.
+  public private(set) var tracingStarted: Date?
   /// Called about once a second with the live state (for `watch`).
   public var onRefresh: ((_ status: [LiveThreadStatus], _ cpuShare: [Int32: Double]) -> Void)?
 
@@ -46,7 +56,7 @@ public final class CaptureSession {
       throw CaptureError("capture needs root: tracefs and /proc/PID/stack are root-only (run it with sudo)")
     }
     let root = try TracefsMount.locate(override: options.tracefsRoot)
-    try checkTraceable(root)
+    try Self.checkTraceable(root, options.graphFunctions)
     var targets = ThreadSelector.select(commPattern: options.commPattern, pids: options.pids)
     if (options.commPattern != nil || !options.pids.isEmpty) && targets.isEmpty {
       throw CaptureError(
@@ -97,7 +107,9 @@ public final class CaptureSession {
     var lastSample = Date()
     var lastRefresh = Date()
     var verdictAt: Date?
+    var lastLossCheck = Date()
     let tracingOn = Date()
+    tracingStarted = tracingOn
     let symbols = SymbolTable()
     let tracker = ThreadTracker(symbols: symbols, rule: options.analysis.rule, thresholds: options.analysis.thresholds)
     let source = try TracePipeSource(
@@ -108,6 +120,11 @@ public final class CaptureSession {
         if !explicitTargets { targets = Self.discovered(tracker, targets) }
         sampler.sample(targets)
         lastSample = now
+      }
+      if stopOnLostEvents, lostEventsAt == nil, now.timeIntervalSince(lastLossCheck) >= 0.25 {
+        lastLossCheck = now
+        let overrun = ringBufferStats(instance).values.reduce(0) { $0 + ($1["overrun"] ?? 0) }
+        if overrun > 0 || tracker.lostEventCount > 0 { lostEventsAt = now }
       }
       if verdictAt == nil, !tracker.spinningThreads.isEmpty {
         verdictAt = now
@@ -125,6 +142,7 @@ public final class CaptureSession {
         lastRefresh = now
       }
     }
+    source.stopWhen = { [self] in lostEventsAt != nil }
     var sink = tracker
     var reader = TraceFileReader(symbols: symbols, forcedFormat: .ftrace)
     reader.maxLineLength = 1 << 22
@@ -181,14 +199,14 @@ public final class CaptureSession {
   }
 
   /// Refuses functions the kernel cannot trace, before touching anything.
-  private func checkTraceable(_ root: String) throws {
+  static func checkTraceable(_ root: String, _ functions: [String]) throws {
     guard let text = KernelFile.read(root + "/available_filter_functions") else {
       throw CaptureError(
         "cannot read \(root)/available_filter_functions: is this kernel built with CONFIG_DYNAMIC_FTRACE?")
     }
     var available = Set<Substring>()
     for line in text.split(separator: "\n") { available.insert(line.split(separator: " ").first ?? line) }
-    for f in options.graphFunctions where !available.contains(Substring(f)) {
+    for f in functions where !available.contains(Substring(f)) {
       throw CaptureError(
         "\(f) cannot be traced: it is not among the \(available.count) functions of \(root)/available_filter_functions (inlined, notrace, or not in this kernel)"
       )
@@ -230,6 +248,8 @@ public final class CaptureSession {
       "tracefs": root,
       "tracingArea": area,
       "tracer": "function_graph",
+      "method": stopOnLostEvents ? "auto" : "function-graph",
+      "lostEventsAfterSeconds": lostEventsAt.map { $0.timeIntervalSince(started) } ?? -1,
       "setGraphFunction": options.graphFunctions,
       "targets": targets.map { ["pid": $0.pid, "tid": $0.tid, "comm": $0.comm] },
       "events": ["sched/sched_switch", "sched/sched_wakeup", "sched/sched_process_exit"],

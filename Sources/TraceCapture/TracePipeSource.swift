@@ -8,6 +8,8 @@ public final class TracePipeSource: ByteSource {
   private let tee: FileHandle?
   private let deadline: Date?
   private let onTick: () -> Void
+  /// Ends the stream when it returns true (checked before every read).
+  public var stopWhen: (() -> Bool)?
   /// Bytes read so far.
   public private(set) var bytesRead: Int64 = 0
 
@@ -31,7 +33,7 @@ public final class TracePipeSource: ByteSource {
 
   public func read(into buffer: UnsafeMutableRawBufferPointer) throws -> Int {
     while true {
-      if fd < 0 || stopRequested.load(ordering: .relaxed) { return 0 }
+      if fd < 0 || stopRequested.load(ordering: .relaxed) || stopWhen?() == true { return 0 }
       if let deadline, Date() >= deadline { return 0 }
       let n = Glibc.read(fd, buffer.baseAddress, buffer.count)
       if n > 0 {

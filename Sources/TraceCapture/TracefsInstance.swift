@@ -30,6 +30,9 @@ public final class TracefsInstance {
 
   deinit { destroy() }
 
+  /// libtracefs's handle of the instance (nil once destroyed), for the hist API.
+  var rawHandle: OpaquePointer? { handle }
+
   /// Path of a file of the instance.
   public func path(_ file: String) -> String { "\(root)/instances/\(name)/\(file)" }
 

@@ -303,6 +303,7 @@ public struct TraceFileReader {
     case .procStack: return .procStack(ProcStackParser(symbols: symbols))
     case .kernelLog: return .kernelLog(KernelLogParser(symbols: symbols))
     case .pastedReport: return .pastedReport(PastedReportParser(symbols: symbols))
+    case .hist: return .hist(HistogramParser(symbols: symbols))
     default:
       throw TraceInputError(
         file: file, line: 0, kind: .unsupportedFormat,
@@ -329,6 +330,7 @@ enum AnyLineParser {
   case procStack(ProcStackParser)
   case kernelLog(KernelLogParser)
   case pastedReport(PastedReportParser)
+  case hist(HistogramParser)
   /// Placeholder while a payload is mutated in place (avoids copy-on-write of its storage).
   case moving
 
@@ -358,6 +360,10 @@ enum AnyLineParser {
       self = .moving
       p.parse(line, number: number, into: &sink, log: &log)
       self = .pastedReport(p)
+    case .hist(var p):
+      self = .moving
+      p.parse(line, number: number, into: &sink, log: &log)
+      self = .hist(p)
     case .moving: break
     }
   }
@@ -382,6 +388,10 @@ enum AnyLineParser {
       self = .moving
       p.finish(into: &sink, log: &log)
       self = .pastedReport(p)
+    case .hist(var p):
+      self = .moving
+      p.finish(into: &sink, log: &log)
+      self = .hist(p)
     case .moving: break
     }
   }
@@ -393,6 +403,7 @@ enum AnyLineParser {
     case .procStack(let p): p.recognisedLines
     case .kernelLog(let p): p.recognisedLines
     case .pastedReport(let p): p.recognisedLines
+    case .hist(let p): p.recognisedLines
     case .moving: 0
     }
   }
@@ -403,6 +414,7 @@ enum AnyLineParser {
     case .procStack(let p): p.unrecognisedLines
     case .kernelLog(let p): p.unrecognisedLines
     case .pastedReport(let p): p.unrecognisedLines
+    case .hist(let p): p.unrecognisedLines
     case .moving: 0
     }
   }
@@ -413,6 +425,7 @@ enum AnyLineParser {
     case .procStack(let p): p.isCutWindow
     case .kernelLog(let p): p.isCutWindow
     case .pastedReport(let p): p.isCutWindow
+    case .hist(let p): p.isCutWindow
     case .moving: false
     }
   }

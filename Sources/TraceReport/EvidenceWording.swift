@@ -76,6 +76,31 @@ public enum Wording {
     case .ownerWaitsForWorkers(let tid, let comm, let frame):
       "task \(tid) (\(comm)) is blocked in D waiting for io workers to exit (\(frame)), while this worker keeps running"
     case .noFaultPath: "no call of the fault function and no fault-path stack for this thread in the capture"
+    case .counted(let f): text(f)
+    }
+  }
+
+  /// One fact from histogram counts.
+  public static func text(_ fact: CountedFact) -> String {
+    switch fact {
+    case .retriesWithoutSleep(let n, let k, let lines):
+      "\(n) \(retries(n)) counted over \(k) read intervals (lines \(lines.first)–\(lines.last)), in none of which it switched out in S/D"
+    case .retryRate(let n, let span):
+      String(
+        format: "%.0f retries/s over %@ (%lld counted between timed readings)", Double(n) / seconds(span),
+        Format.duration(span), n)
+    case .preemptedOnly(let n):
+      "switched out only while runnable (R) meanwhile: \(n) preemption\(n == 1 ? "" : "s"), no sleep"
+    case .untilLastReading: "still retrying at the last reading"
+    case .retriesWithSleeps(let n, let sleeps, let k, let span):
+      "\(n) \(retries(n)) with \(sleeps) switch-out\(sleeps == 1 ? "" : "s") in S/D over \(k) read interval\(k == 1 ? "" : "s")"
+        + (span.map { $0 > 0 ? String(format: " (%.1f sleeps/s)", Double(sleeps) / seconds($0)) : "" } ?? "")
+    case .exitedAfterRetries(let n, let line):
+      "exited (switched out in X/Z, reading at line \(line)) after \(n) \(retries(n))"
+    case .retriesStopped(let n, let quiet):
+      "no retry in the last \(quiet) read interval\(quiet == 1 ? "" : "s"), after \(n) that never slept"
+    case .countedRetries(let n, let k):
+      "\(n) \(retries(n)) counted in all (hist trigger, \(k) reading\(k == 1 ? "" : "s"))"
     }
   }
 
@@ -136,6 +161,17 @@ public enum Wording {
       "it burns a CPU, but a running task's /proc stack is empty, so its place in the fault path is not shown"
     case .caughtOnCPU(let n):
       "\(n) snapshot\(n == 1 ? "" : "s") caught it on-CPU in the fault path; one instant does not show a loop"
+    case .countedEvidence:
+      "counted evidence (hist triggers, lossless): counts have no order within an interval and no stack; the /proc stacks of the run place the loop"
+    case .noSwitchOutCounts:
+      "no sched_switch histogram (keys=prev_pid,prev_state), so whether the retries slept is unknown"
+    case .switchOutsDropped:
+      "the sched_switch histogram dropped entries (its table was full) during the retries: a sleep may be missing"
+    case .countedFunctionUnnamed:
+      "the hits histogram does not say which function it counts (no `# iou-analyze hist:` line): taken as the retry function's calls"
+    case .countsNotKept(let n): "\(n) counts past the reader's limit were not kept"
+    case .tooFewCountedIntervals(let k, let needed, let n, let neededRetries):
+      "retried without sleeping over only \(k) read interval\(k == 1 ? "" : "s") (\(n) \(retries(n))); \(needed) intervals and \(neededRetries) retries make a loop"
     }
   }
 
@@ -257,4 +293,5 @@ public enum Wording {
   private static func seconds(_ ns: Int64) -> Double { Double(ns) / 1e9 }
   private static func percent(_ n: Int, _ of: Int) -> Double { of > 0 ? Double(n) * 100 / Double(of) : 0 }
   private static func retries(_ n: Int) -> String { n == 1 ? "retry" : "retries" }
+  private static func retries(_ n: Int64) -> String { n == 1 ? "retry" : "retries" }
 }

@@ -21,6 +21,8 @@ public final class ThreadTracker: TraceRecordSink {
   private var last: TrackedThread?
   var lost: [LostMarker] = []
   var lostTotal = 0
+  /// Events lost so far (lost-events markers; what a live capture watches for `--method auto`).
+  public var lostEventCount: Int { lostTotal }
   var sawSchedSwitch = false
   var sawFunctionRecords = false
   var sawSamples = false
@@ -43,6 +45,8 @@ public final class ThreadTracker: TraceRecordSink {
   var claims: [Int32: [ReportedClaim]] = [:]
   /// lockdep's lock-holder lines (``KernelLogParser/heldLocksEvent``) name tasks this way.
   let heldLocksEvent: Symbol
+  /// Readings of tracefs histograms (hist input), for ``FaultLoopDetector/addCountedVerdicts(_:)``.
+  var counted = CountedReadings()
 
   /// A tracker classifying symbols of `symbols` with `rule`.
   public init(symbols: SymbolTable, rule: FaultLoopRule = .userfaultfdRetry, thresholds: Thresholds = Thresholds()) {
@@ -132,6 +136,8 @@ public final class ThreadTracker: TraceRecordSink {
       if name == heldLocksEvent { t.snap.namedByLockdep = true }
     case .claim(let ctx, let claim):
       claims[owner(ctx).tid, default: []].append(claim)
+    case .histogram(let ctx, let h):
+      counted.add(h, at: ctx) { roles.role($0).contains(.retry) }
     case .sample(let ctx, let event, let period, let stack):
       sawSamples = true
       recordSample(owner(ctx), ctx, event, period, stack)

@@ -104,6 +104,8 @@ public enum ThreadEvidence: Sendable, Codable, Equatable {
   case ownerWaitsForWorkers(tid: Int32, comm: String, frame: String)
   /// Nothing in the capture places it in the fault path.
   case noFaultPath
+  /// A fact from histogram counts (hist triggers, ``CountedFact``).
+  case counted(fact: CountedFact)
 }
 
 /// How a sampled thread's CPU share was computed.
@@ -167,6 +169,19 @@ public enum Caveat: Sendable, Codable, Equatable {
   case burnsCPUStackNotShown
   /// Needs corroboration: caught on-CPU in the fault path in too few snapshots.
   case caughtOnCPU(snapshots: Int)
+  /// Decided from histogram counts: lossless, but without the order of calls inside an interval or
+  /// the place of the loop (the stacks of the run give that).
+  case countedEvidence
+  /// Hist input: no switch-out histogram (sched_switch by prev_pid and prev_state), so sleeps are unknown.
+  case noSwitchOutCounts
+  /// Hist input: the switch-out table dropped entries (full) during the retries: a sleep may be missing.
+  case switchOutsDropped
+  /// Hist input: a hits histogram without iou-analyze's marker, taken as counting the retry function.
+  case countedFunctionUnnamed
+  /// Hist input: counts past the reader's limit were not kept.
+  case countsNotKept(count: Int)
+  /// Hist input: retries without sleeping over too few read intervals (or too few retries) for a loop.
+  case tooFewCountedIntervals(intervals: Int, needed: Int, retries: Int64, neededRetries: Int)
 
   /// True for the reasons that leave a verdict INCONCLUSIVE unless another capture of the run
   /// corroborates it (a task blocked waiting for this worker).

@@ -38,6 +38,7 @@ public struct FaultLoopDetector {
       guard inFault || isWorker || burnsCPUInKernelUnseen(t) else { continue }
       verdicts.append(verdict(for: t, comm: comm, isWorker: isWorker))
     }
+    addCountedVerdicts(&verdicts)
     linkOwners(&verdicts, &blocked)
     corroborate(&verdicts, blocked)
     var notes: [CaptureNote] = []

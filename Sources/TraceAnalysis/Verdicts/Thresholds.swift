@@ -21,6 +21,9 @@ public struct Thresholds: Sendable, Codable, Equatable {
   /// Sampled and /proc stat input: CPU share below which a thread is off-CPU most of the time,
   /// which a loop never is (evidence against a spin). Default 0.2.
   public var maxAsleepShare = 0.2
+  /// Hist input: consecutive read intervals in each of which a thread retried and never switched out
+  /// in S/D that make a loop (with at least ``minRetries`` retries in them). Default 2.
+  public var minCountedIntervals = 2
 
   /// The defaults.
   public init() {}

@@ -109,6 +109,11 @@ public struct FormatSniffer {
     if Self.looksLikeUnindentedPerfFrame(t) { out.append(.perfScript) }
     if Self.looksLikePerfHeader(t) || PerfScriptParser.looksLikeUntimedHeader(t) { out.append(.perfScript) }
     if Self.looksLikeKernelLog(t) { out.append(.kernelLog) }
+    if t.matches("# event histogram") || t.matches("# trigger info: hist:") || t.matches("# iou-analyze hist:")
+      || t.matches("{ ") && t.firstIndex(of: "} hitcount:") != nil
+    {
+      out.append(.hist)
+    }
     return out
   }
 

@@ -10,6 +10,8 @@ public enum TraceFormat: String, Sendable, CaseIterable, Codable {
   case kernelLog = "dmesg"
   /// A mail or bug comment mixing pasted stacks and perf frames, possibly on one line.
   case pastedReport = "report"
+  /// tracefs `hist` files (hist triggers): counts per thread, e.g. retries and switch-outs.
+  case hist
   /// trace-cmd's binary `trace.dat`.
   case traceDat = "trace.dat"
   /// Folded stacks (`a;b;c 12`, FlameGraph's format, what `collapse` prints): read by `collapse` and

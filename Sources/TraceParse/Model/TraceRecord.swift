@@ -107,6 +107,8 @@ public enum TraceRecord: Sendable {
   case lost(RecordContext, count: Int64?)
   /// Something a pasted report states about the task of `ctx` (a claim, not a measurement).
   case claim(RecordContext, ReportedClaim)
+  /// One reading of a tracefs histogram (a `hist` file), read at `ctx.timestamp` when known.
+  case histogram(RecordContext, Histogram)
 }
 
 /// A statement a bug report or mail makes about a task, kept apart from measured evidence.
@@ -122,7 +124,7 @@ extension TraceRecord {
     case .functionEntry(let c, _), .functionExit(let c, _, _), .functionLeaf(let c, _, _),
       .schedSwitch(let c, _), .schedWakeup(let c, _, _), .processExit(let c, _, _), .event(let c, _),
       .graphTaskChange(let c, _, _, _), .sample(let c, _, _, _), .stackSnapshot(let c, _, _, _),
-      .cpuTimeSample(let c, _, _, _), .lost(let c, _), .claim(let c, _):
+      .cpuTimeSample(let c, _, _, _), .lost(let c, _), .claim(let c, _), .histogram(let c, _):
       return c
     }
   }

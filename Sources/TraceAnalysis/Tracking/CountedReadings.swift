@@ -1,0 +1,92 @@
+import TraceParse
+
+/// The readings of tracefs histograms in one file, in order: the retry function's hits per
+/// thread, and sched_switch switch-outs per thread by state. Counts are cumulative since the
+/// trigger was set; the analysis takes the differences between consecutive readings. Memory is
+/// bounded by ``maxStoredCounts`` counts, whatever the file holds.
+struct CountedReadings {
+  /// Counts kept over all readings.
+  static let maxStoredCounts = 1 << 20
+
+  /// One reading of the hits histogram.
+  struct HitsReading {
+    var timestamp: Int64?
+    var line: Int
+    var dropped: Int64
+    var hits: [Int32: Int64] = [:]
+  }
+
+  /// One reading of the switch-out histogram.
+  struct SwitchReading {
+    var timestamp: Int64?
+    var line: Int
+    var dropped: Int64
+    /// Switch-outs in S or D.
+    var sleeps: [Int32: Int64] = [:]
+    /// Switch-outs while runnable (R, R+).
+    var preemptions: [Int32: Int64] = [:]
+    /// The last switch-out of an exiting task (X, Z).
+    var exits: [Int32: Int64] = [:]
+  }
+
+  var hits: [HitsReading] = []
+  var switches: [SwitchReading] = []
+  /// Comms from `.execname` keys.
+  var comms: [Int32: Symbol] = [:]
+  /// The function the hits count, when the capture named it.
+  var probedFunction: Symbol = .none
+  /// Hits histograms that do not say which function they count.
+  var unnamedHits = 0
+  /// Hits histograms set aside because they count a function that is not the rule's retry function.
+  var otherFunctionHits = 0
+  /// Counts not kept past ``maxStoredCounts``.
+  var overflow = 0
+  private var stored = 0
+
+  /// True once a histogram the analysis uses was read.
+  var isEmpty: Bool { hits.isEmpty && switches.isEmpty }
+
+  /// Adds one reading; `isRetry` says whether a named probed function is the rule's retry function.
+  mutating func add(_ h: Histogram, at ctx: RecordContext, isRetry: (Symbol) -> Bool) {
+    switch h.kind {
+    case .hitsPerThread:
+      if h.probedFunction == .none {
+        unnamedHits += 1
+      } else if !isRetry(h.probedFunction) {
+        otherFunctionHits += 1
+        return
+      } else {
+        probedFunction = h.probedFunction
+      }
+      var r = HitsReading(timestamp: ctx.timestamp, line: h.firstLine, dropped: h.dropped ?? 0)
+      for e in h.entries where keep() {
+        r.hits[e.tid, default: 0] = r.hits[e.tid, default: 0].addingSaturated(e.hits)
+        if e.comm != .none { comms[e.tid] = e.comm }
+      }
+      hits.append(r)
+    case .switchOutsPerThread:
+      var r = SwitchReading(timestamp: ctx.timestamp, line: h.firstLine, dropped: h.dropped ?? 0)
+      for e in h.entries where keep() {
+        switch e.state {
+        case .sleeping, .uninterruptible:
+          r.sleeps[e.tid, default: 0] = r.sleeps[e.tid, default: 0].addingSaturated(e.hits)
+        case .running: r.preemptions[e.tid, default: 0] = r.preemptions[e.tid, default: 0].addingSaturated(e.hits)
+        case .dead: r.exits[e.tid, default: 0] = r.exits[e.tid, default: 0].addingSaturated(e.hits)
+        default: break
+        }
+      }
+      switches.append(r)
+    case .other:
+      break
+    }
+  }
+
+  private mutating func keep() -> Bool {
+    guard stored < Self.maxStoredCounts else {
+      overflow += 1
+      return false
+    }
+    stored += 1
+    return true
+  }
+}

@@ -1,0 +1,178 @@
+import TraceParse
+
+/// One measured fact from histogram counts (hist triggers): values only, worded by TraceReport.
+public enum CountedFact: Sendable, Codable, Equatable {
+  /// SPINNING: retries over consecutive read intervals in none of which the thread switched out in
+  /// S/D, and the lines of the readings.
+  case retriesWithoutSleep(retries: Int64, intervals: Int, lines: LineRange)
+  /// SPINNING: the retries of the timed intervals of that stretch over their span.
+  case retryRate(retries: Int64, spanNs: Int64)
+  /// Switch-outs while runnable (R, R+: preemptions, not sleeps) during those intervals.
+  case preemptedOnly(preemptions: Int64)
+  /// The stretch of retries lasted until the last reading.
+  case untilLastReading
+  /// SLEEPING: retries in intervals in which the thread also switched out in S/D.
+  case retriesWithSleeps(retries: Int64, sleeps: Int64, intervals: Int, spanNs: Int64?)
+  /// RESOLVED: the thread exited (its last switch-out in X/Z) after `retries` retries.
+  case exitedAfterRetries(retries: Int64, line: Int)
+  /// RESOLVED: no retry in the last `quietIntervals` intervals, after `retries` that never slept.
+  case retriesStopped(retries: Int64, quietIntervals: Int)
+  /// Every retry of the thread in the file, over how many readings of the hits histogram.
+  case countedRetries(retries: Int64, readings: Int)
+}
+
+/// Verdicts from tracefs histograms: a kprobe on the retry function counted per thread, and
+/// sched_switch switch-outs counted per thread and state, read at intervals. The counts are
+/// lossless (no ring buffer) but have no order inside an interval, so the rule is over intervals:
+///
+/// - SPINNING: at least ``Thresholds/minCountedIntervals`` consecutive intervals in each of which
+///   the thread retried and never switched out in S or D (preemptions in R do not count), with at
+///   least ``Thresholds/minRetries`` retries in them;
+/// - RESOLVED: it exited (a switch-out in X/Z), or its retries stopped without it ever sleeping;
+/// - SLEEPING: it retried in intervals in which it also switched out in S/D;
+/// - INCONCLUSIVE: retries still going at the last reading but too few intervals or retries for a
+///   loop, no switch-out histogram, or a switch-out table that dropped entries during the stretch.
+extension FaultLoopDetector {
+  /// One read interval of one thread: the differences between two consecutive readings.
+  struct CountedInterval {
+    var retries: Int64 = 0
+    /// nil when no switch-out histogram was read for this interval.
+    var sleeps: Int64?
+    var preemptions: Int64 = 0
+    var exits: Int64 = 0
+    var startNs: Int64?
+    var endNs: Int64?
+    var line: Int
+    var switchDropped = false
+  }
+
+  /// Adds a verdict for every thread the hits histograms count.
+  func addCountedVerdicts(_ verdicts: inout [ThreadVerdict]) {
+    let c = tracker.counted
+    guard !c.hits.isEmpty else { return }
+    var tids = Set<Int32>()
+    for r in c.hits { for (tid, n) in r.hits where n > 0 { tids.insert(tid) } }
+    for tid in tids.sorted() {
+      let comm = c.comms[tid].map { tracker.symbols.name($0) } ?? "?"
+      let isWorker = tracker.roles.isWorker(comm)
+      var v = ThreadVerdict(
+        tid: tid, comm: comm, tgid: nil, ownerTid: Self.ownerTid(comm), isWorker: isWorker, verdict: .inconclusive,
+        episodes: [], evidence: [], caveats: [], loopStack: [], retriesPerSecond: nil, cpuSharePercent: nil,
+        scheduleReturnedAtOnce: nil)
+      if c.probedFunction != .none { v.loopStack = [tracker.symbols.name(c.probedFunction)] }
+      decideFromCounts(intervals(tid), &v)
+      if c.unnamedHits > 0 { v.caveats.append(.countedFunctionUnnamed) }
+      if c.overflow > 0 { v.caveats.append(.countsNotKept(count: c.overflow)) }
+      verdicts.removeAll { $0.tid == tid }
+      verdicts.append(v)
+    }
+  }
+
+  /// The thread's intervals: the first from the setting of the trigger to the first reading.
+  func intervals(_ tid: Int32) -> [CountedInterval] {
+    let c = tracker.counted
+    func delta(_ now: Int64, _ before: Int64) -> Int64 { now >= before ? now - before : now }  // a reset trigger
+    var out: [CountedInterval] = []
+    for (i, r) in c.hits.enumerated() {
+      var iv = CountedInterval(line: r.line)
+      iv.retries = delta(r.hits[tid] ?? 0, i > 0 ? c.hits[i - 1].hits[tid] ?? 0 : 0)
+      iv.startNs = i > 0 ? c.hits[i - 1].timestamp : nil
+      iv.endNs = r.timestamp
+      if i < c.switches.count {
+        let s = c.switches[i]
+        let p = i > 0 ? c.switches[i - 1] : nil
+        iv.sleeps = delta(s.sleeps[tid] ?? 0, p?.sleeps[tid] ?? 0)
+        iv.preemptions = delta(s.preemptions[tid] ?? 0, p?.preemptions[tid] ?? 0)
+        iv.exits = delta(s.exits[tid] ?? 0, p?.exits[tid] ?? 0)
+        iv.switchDropped = s.dropped > (p?.dropped ?? 0)
+      }
+      out.append(iv)
+    }
+    return out
+  }
+
+  /// The counted rule (see the extension's comment) over one thread's intervals.
+  func decideFromCounts(_ ivs: [CountedInterval], _ v: inout ThreadVerdict) {
+    let total = ivs.reduce(Int64(0)) { $0.addingSaturated($1.retries) }
+    v.caveats.append(.countedEvidence)
+    guard ivs.contains(where: { $0.sleeps != nil }) else {
+      v.evidence.append(.counted(fact: .countedRetries(retries: total, readings: ivs.count)))
+      v.caveats.append(.noSwitchOutCounts)
+      return
+    }
+    // Stretches of intervals that retried without sleeping or exiting.
+    var best: Range<Int>?
+    var start: Int?
+    func close(_ end: Int) {
+      guard let s = start else { return }
+      let r = s..<end
+      if best == nil || retries(ivs[r]) > retries(ivs[best!]) { best = r }
+      start = nil
+    }
+    for (i, iv) in ivs.enumerated() {
+      if iv.retries > 0, iv.sleeps == 0, iv.exits == 0 {
+        if start == nil { start = i }
+      } else {
+        close(i)
+      }
+    }
+    close(ivs.count)
+    let exited = ivs.lastIndex { $0.exits > 0 }
+    let sleptIn = ivs.filter { $0.retries > 0 && ($0.sleeps ?? 0) > 0 }
+    if let b = best, b.count >= thresholds.minCountedIntervals, retries(ivs[b]) >= Int64(thresholds.minRetries) {
+      let stretch = ivs[b]
+      let n = retries(stretch)
+      // The rate is over the timed intervals only: the first one of a file runs from the (unknown)
+      // moment the trigger was set.
+      let timed = stretch.drop { $0.startNs == nil }
+      let span: Int64? = timed.first.flatMap { f in
+        f.startNs.flatMap { s in timed.last!.endNs.map { max(0, $0.subtractingSaturated(s)) } }
+      }
+      if stretch.contains(where: \.switchDropped) {
+        v.verdict = .inconclusive
+        v.caveats.append(.switchOutsDropped)
+      } else {
+        v.verdict = .spinning
+      }
+      v.evidence.append(
+        .counted(
+          fact: .retriesWithoutSleep(
+            retries: n, intervals: stretch.count, lines: LineRange(stretch.first!.line, stretch.last!.line))))
+      let preempted = stretch.reduce(Int64(0)) { $0.addingSaturated($1.preemptions) }
+      if preempted > 0 { v.evidence.append(.counted(fact: .preemptedOnly(preemptions: preempted))) }
+      if b.upperBound == ivs.count { v.evidence.append(.counted(fact: .untilLastReading)) }
+      if let span, span > 0 {
+        v.evidence.append(.counted(fact: .retryRate(retries: retries(timed), spanNs: span)))
+        v.retriesPerSecond = Double(retries(timed)) / (Double(span) / 1e9)
+      }
+    } else if let e = exited {
+      v.verdict = .resolved
+      v.evidence.append(.counted(fact: .exitedAfterRetries(retries: total, line: ivs[e].line)))
+    } else if !sleptIn.isEmpty {
+      v.verdict = .sleeping
+      let spans = sleptIn.compactMap { iv in
+        iv.startNs.flatMap { s in iv.endNs.map { max(0, $0.subtractingSaturated(s)) } }
+      }
+      v.evidence.append(
+        .counted(
+          fact: .retriesWithSleeps(
+            retries: retries(sleptIn[...]), sleeps: sleptIn.reduce(Int64(0)) { $0.addingSaturated($1.sleeps ?? 0) },
+            intervals: sleptIn.count, spanNs: spans.count == sleptIn.count ? spans.reduce(0, +) : nil)))
+    } else if let last = ivs.lastIndex(where: { $0.retries > 0 }), last < ivs.count - 1 {
+      v.verdict = .resolved
+      v.evidence.append(.counted(fact: .retriesStopped(retries: total, quietIntervals: ivs.count - 1 - last)))
+    } else {
+      v.verdict = .inconclusive
+      let run = best.map { ivs[$0].count } ?? 0
+      v.caveats.append(
+        .tooFewCountedIntervals(
+          intervals: run, needed: thresholds.minCountedIntervals, retries: best.map { retries(ivs[$0]) } ?? 0,
+          neededRetries: thresholds.minRetries))
+    }
+    v.evidence.append(.counted(fact: .countedRetries(retries: total, readings: ivs.count)))
+  }
+
+  private func retries(_ s: ArraySlice<CountedInterval>) -> Int64 {
+    s.reduce(Int64(0)) { $0.addingSaturated($1.retries) }
+  }
+}

@@ -1,0 +1,4 @@
+import ArgumentParser
+import TraceCapture
+
+extension CaptureMethod: ExpressibleByArgument {}

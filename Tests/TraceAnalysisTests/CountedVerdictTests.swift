@@ -1,0 +1,116 @@
+import Foundation
+import Testing
+
+@testable import TraceAnalysis
+
+/// Named edits of real `hist.txt` files saved by `capture --method hist`: readings (each after its
+/// `# iou-analyze hist:` line) alternate between the retry kprobe's histogram and sched_switch's.
+enum HistEdits {
+  /// The readings, each with its marker line first.
+  static func readings(_ lines: [String]) -> [[String]] {
+    var out: [[String]] = []
+    for l in lines {
+      if l.hasPrefix("# iou-analyze hist:") { out.append([]) }
+      if !out.isEmpty { out[out.count - 1].append(l) }
+    }
+    return out
+  }
+
+  static func isSwitchReading(_ r: [String]) -> Bool { r[0].contains("event=sched/sched_switch") }
+
+  /// Adds an entry `{ prev_pid: tid, prev_state: state } hitcount: 1` to every sched_switch reading
+  /// from the `from`-th one on (counts are cumulative, so a switch-out shows in every later reading).
+  static func addSwitchOut(_ lines: [String], tid: Int32, state: Int, from: Int) -> [String] {
+    var n = 0
+    return readings(lines).flatMap { r -> [String] in
+      guard isSwitchReading(r) else { return r }
+      defer { n += 1 }
+      guard n >= from, let at = r.firstIndex(where: { $0.hasPrefix("{ ") || $0.hasPrefix("Totals:") }) else { return r }
+      var r = r
+      r.insert(
+        "{ prev_pid: \(String(repeating: " ", count: 10 - String(tid).count))\(tid), prev_state: \(String(repeating: " ", count: 10 - String(state).count))\(state) } hitcount:          1",
+        at: at)
+      return r
+    }
+  }
+}
+
+@Suite struct CountedVerdictTests {
+  static func dir(_ kernel: String, _ capture: String = "hist-armed") -> String {
+    Fixtures.path("lab/live-capture/\(kernel)/overrun/\(capture)")
+  }
+  static func hist(_ kernel: String, _ capture: String = "hist-armed") -> String { dir(kernel, capture) + "/hist.txt" }
+
+  static func worker(_ path: String, _ configure: (inout AnalysisOptions) -> Void = { _ in }) throws -> ThreadVerdict {
+    let run = try analyze(path, configure)
+    return try #require(run.files.flatMap(\.threads).first { $0.isWorker && $0.comm.hasPrefix("iou-wrk-") })
+  }
+
+  /// The deciding stretch of the vanilla capture: its intervals and retries.
+  static func stretch(_ v: ThreadVerdict) -> (intervals: Int, retries: Int64)? {
+    for e in v.evidence {
+      if case .counted(.retriesWithoutSleep(let n, let k, _)) = e { return (k, n) }
+    }
+    return nil
+  }
+
+  @Test func theVanillaWorkerSpinsFromCountsAlone() throws {
+    let v = try Self.worker(Self.hist("vanilla"))
+    #expect(v.verdict == .spinning)
+    #expect(v.caveats.contains(.countedEvidence))
+    #expect((v.retriesPerSecond ?? 0) > 1000)
+    #expect(v.loopStack == ["handle_userfault"])
+    #expect(v.evidence.contains(.counted(fact: .untilLastReading)))
+  }
+
+  @Test func theLoopNeedsItsNumberOfIntervals() throws {
+    let (k, _) = try #require(Self.stretch(try Self.worker(Self.hist("vanilla"))))
+    #expect(try Self.worker(Self.hist("vanilla")) { $0.thresholds.minCountedIntervals = k }.verdict == .spinning)
+    let short = try Self.worker(Self.hist("vanilla")) { $0.thresholds.minCountedIntervals = k + 1 }
+    #expect(short.verdict == .inconclusive)
+    #expect(short.caveats.contains { if case .tooFewCountedIntervals(k, k + 1, _, _) = $0 { true } else { false } })
+  }
+
+  @Test func theLoopNeedsItsNumberOfRetries() throws {
+    let (_, n) = try #require(Self.stretch(try Self.worker(Self.hist("vanilla"))))
+    #expect(try Self.worker(Self.hist("vanilla")) { $0.thresholds.minRetries = Int(n) }.verdict == .spinning)
+    #expect(try Self.worker(Self.hist("vanilla")) { $0.thresholds.minRetries = Int(n) + 1 }.verdict == .inconclusive)
+  }
+
+  @Test func oneSleepBetweenTwoReadingsBreaksTheLoopButAPreemptionDoesNot() throws {
+    let v = try Self.worker(Self.hist("vanilla"))
+    let (k, _) = try #require(Self.stretch(v))
+    let lines = Fixtures.lines(Self.hist("vanilla"))
+    let switchReadings = HistEdits.readings(lines).filter(HistEdits.isSwitchReading).count
+    // Edit: one more switch-out of the worker, from the second-to-last reading on: in S (1) it is a
+    // sleep inside the stretch, in R+ (256, a preemption) it is not.
+    let slept = HistEdits.addSwitchOut(lines, tid: v.tid, state: 1, from: switchReadings - 2)
+    let s = try Self.worker(Fixtures.temporary(slept)) { $0.thresholds.minCountedIntervals = k }
+    #expect(s.verdict == .sleeping)
+    let preempted = HistEdits.addSwitchOut(lines, tid: v.tid, state: 256, from: switchReadings - 2)
+    #expect(
+      try Self.worker(Fixtures.temporary(preempted)) { $0.thresholds.minCountedIntervals = k }.verdict == .spinning)
+  }
+
+  @Test func withoutTheSwitchOutHistogramSleepsAreUnknown() throws {
+    // Edit: the sched_switch readings are dropped.
+    let lines = HistEdits.readings(Fixtures.lines(Self.hist("vanilla"))).filter { !HistEdits.isSwitchReading($0) }
+    let v = try Self.worker(Fixtures.temporary(lines.flatMap { $0 }))
+    #expect(v.verdict == .inconclusive)
+    #expect(v.caveats.contains(.noSwitchOutCounts))
+  }
+
+  @Test func theSavedFolderGivesTheVerdictTheLiveCapturePrinted() throws {
+    for kernel in ["vanilla", "seed-series", "uffd-retry-sleep", "iowq-fail-fault"] {
+      for capture in ["hist-armed", "hist", "hist-overrun"] {
+        let report = Fixtures.path("lab/live-capture/\(kernel)/overrun/\(capture)-report.txt")
+        guard let first = Fixtures.lines(report).first else {
+          Issue.record("no report \(report)")
+          continue
+        }
+        let run = try analyze(Self.dir(kernel, capture))
+        #expect(first.hasSuffix(": \(run.verdict.rawValue)"), "\(kernel)/\(capture)")
+      }
+    }
+  }
+}
