@@ -18,6 +18,9 @@ public final class AutoCaptureSession {
 
   /// Runs the capture and returns the analysis of the saved folder.
   public func run() throws -> RunAnalysis {
+    guard geteuid() == 0 else {
+      throw CaptureError("capture needs root: tracefs and /proc/PID/stack are root-only (run it with sudo)")
+    }
     let root = try TracefsMount.locate(override: options.tracefsRoot)
     let trace = CaptureSession(options: options)
     trace.onStart = onStart

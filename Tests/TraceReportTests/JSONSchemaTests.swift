@@ -23,9 +23,17 @@ import TraceAnalysis
           guard FileManager.default.fileExists(atPath: k + "/" + s, isDirectory: &isDir), isDir.boolValue else {
             continue
           }
-          // live-capture/<kernel>/ holds the saved run folder `capture/` beside the printed report.
+          // live-capture/<kernel>/ holds the saved run folder `capture/` beside the printed report, and
+          // overrun/ the run folders of the counting captures (hist-armed: counted from the trigger on).
           let saved = k + "/" + s + "/capture"
-          out.append(FileManager.default.fileExists(atPath: saved) ? saved : k + "/" + s)
+          let overrun = k + "/" + s + "/overrun"
+          let hasOverrun = FileManager.default.fileExists(atPath: overrun)
+          if hasOverrun { out += ["hist-armed", "auto-overrun"].map { overrun + "/" + $0 } }
+          if FileManager.default.fileExists(atPath: saved) {
+            out.append(saved)
+          } else if !hasOverrun {
+            out.append(k + "/" + s)
+          }
         }
       }
     }

@@ -32,5 +32,30 @@ for K in "${@:-vanilla}"; do
     for f in script-output.txt repro.txt guest-uname.txt tracefs-before.txt; do
         [ -f "$DEST/$f" ] && cp "$DEST/$f" "$OUT/"
     done
+    cat > "$OUT/README.md" <<EOF
+# Counting capture with overruns forced, $K (issue 15)
+
+Made by \`kernel-patch/lab/hist-capture-test.sh $K\` on $(date -u +%F): iou-analyze (\`swift build -c release
+--static-swift-stdlib\`) in the lab initramfs, run inside the QEMU TCG guest (2 vCPUs) of the $K kernel
+($(cut -d' ' -f3 "$DEST/guest-uname.txt" 2>/dev/null)) by \`kernel-patch/lab/guest/hist-capture-test.sh\`, with
+\`uffd_iou threadexit -H -b /dev/ram0 -w 600000 -R 3000\` (the victim held after its trigger):
+
+- \`hist-armed/\`: \`capture --method hist --duration 6 --read-interval 0.5\` started before the reproducer;
+- \`hist-1/\` .. \`hist-3/\`: \`capture --comm 'iou-wrk-*' --method hist --duration 4 --read-interval 0.5\` (no
+  \`--comm\` when no worker is left), each after 3 s of a bare kprobe on handle_userfault (\`BASELINE\` lines
+  of \`script-output.txt\`: its hits in kprobe_profile per second, the retry rate without the capture);
+- \`hist-overrun/\`: the same while the top level runs function_graph on every function with a 4 KiB
+  buffer (ring-buffer overruns by the million, \`OVERRUNS\` lines);
+- \`fgraph-overrun/\` (\`--method function-graph --buffer-kb 64 --duration 6\`) and \`auto-overrun/\` (the
+  default \`--method auto --buffer-kb 64 --duration 8 --read-interval 0.5\`) while the top level runs the
+  function tracer on every function with a 4 KiB buffer (function_graph there would share the capture's
+  top-level set_graph_function): the trace overruns; auto stops it and counts.
+
+Each folder is what the capture saved (\`hist.txt\`: every reading of both histograms, each after its
+\`# iou-analyze hist:\` line; \`stacks.txt\`; \`capture.json\`; \`fgraph_proc.txt.gz\`: the trace text, gzip -9
+on the host). \`NAME-report.txt\` is its report in the guest, \`analyze-NAME.txt\` \`iou-analyze analyze\` of
+the folder in the guest. \`script-output.txt\` logs exit codes, \`RATE\` (the capture's counted retries/s),
+\`BASELINE\`, and \`RESTORED NAME yes|NO\` (tracefs dumped just before and after each capture, compared).
+EOF
     echo "== $K"; grep -E 'COUNTING|CAPTURE|ANALYZE|RESTORED|BASELINE|RATE|OVERRUNS|SIGINT|setupSeconds' "$DEST/script-output.txt" || true
 done

@@ -28,10 +28,14 @@ public enum CountedFact: Sendable, Codable, Equatable {
 /// - SPINNING: at least ``Thresholds/minCountedIntervals`` consecutive intervals in each of which
 ///   the thread retried and never switched out in S or D (preemptions in R do not count), with at
 ///   least ``Thresholds/minRetries`` retries in them;
-/// - RESOLVED: it exited (a switch-out in X/Z), or its retries stopped without it ever sleeping;
-/// - SLEEPING: it retried in intervals in which it also switched out in S/D;
-/// - INCONCLUSIVE: retries still going at the last reading but too few intervals or retries for a
-///   loop, no switch-out histogram, or a switch-out table that dropped entries during the stretch.
+/// - RESOLVED: it exited (a switch-out in X/Z);
+/// - INCONCLUSIVE: at least ``Thresholds/minRetries`` retries without a sleep up to the last reading,
+///   but over too few intervals;
+/// - SLEEPING: it retried in intervals in which it also switched out in S/D (a few quick retries at
+///   the end after that, as a reading taken between a retry and its sleep shows, do not change it);
+/// - RESOLVED: its retries stopped without it ever sleeping;
+/// - INCONCLUSIVE otherwise, and without a switch-out histogram or when the switch-out table dropped
+///   entries during the stretch.
 extension FaultLoopDetector {
   /// One read interval of one thread: the differences between two consecutive readings.
   struct CountedInterval {
@@ -102,11 +106,13 @@ extension FaultLoopDetector {
     }
     // Stretches of intervals that retried without sleeping or exiting.
     var best: Range<Int>?
+    var ongoing: Range<Int>?
     var start: Int?
     func close(_ end: Int) {
       guard let s = start else { return }
       let r = s..<end
       if best == nil || retries(ivs[r]) > retries(ivs[best!]) { best = r }
+      if end == ivs.count { ongoing = r }
       start = nil
     }
     for (i, iv) in ivs.enumerated() {
@@ -148,6 +154,13 @@ extension FaultLoopDetector {
     } else if let e = exited {
       v.verdict = .resolved
       v.evidence.append(.counted(fact: .exitedAfterRetries(retries: total, line: ivs[e].line)))
+    } else if let r = ongoing, retries(ivs[r]) >= Int64(thresholds.minRetries) {
+      // Many retries without a sleep up to the last reading, over too few intervals to call it a loop.
+      v.verdict = .inconclusive
+      v.caveats.append(
+        .tooFewCountedIntervals(
+          intervals: r.count, needed: thresholds.minCountedIntervals, retries: retries(ivs[r]),
+          neededRetries: thresholds.minRetries))
     } else if !sleptIn.isEmpty {
       v.verdict = .sleeping
       let spans = sleptIn.compactMap { iv in
@@ -163,10 +176,10 @@ extension FaultLoopDetector {
       v.evidence.append(.counted(fact: .retriesStopped(retries: total, quietIntervals: ivs.count - 1 - last)))
     } else {
       v.verdict = .inconclusive
-      let run = best.map { ivs[$0].count } ?? 0
+      let r = ongoing ?? best
       v.caveats.append(
         .tooFewCountedIntervals(
-          intervals: run, needed: thresholds.minCountedIntervals, retries: best.map { retries(ivs[$0]) } ?? 0,
+          intervals: r?.count ?? 0, needed: thresholds.minCountedIntervals, retries: r.map { retries(ivs[$0]) } ?? 0,
           neededRetries: thresholds.minRetries))
     }
     v.evidence.append(.counted(fact: .countedRetries(retries: total, readings: ivs.count)))
