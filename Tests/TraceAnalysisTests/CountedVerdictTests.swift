@@ -101,6 +101,23 @@ enum HistEdits {
     #expect(v.caveats.contains(.noSwitchOutCounts))
   }
 
+  @Test func readingsPastTheLimitAreCountedNotKept() throws {
+    // Edit: the last reading of the retry histogram repeated past the limit of kept readings.
+    let retryReading = try #require(
+      HistEdits.readings(Fixtures.lines(Self.hist("vanilla"))).last { !HistEdits.isSwitchReading($0) })
+    let n = CountedReadings.maxReadings + 5
+    let v = try Self.worker(Fixtures.temporary(Array(repeating: retryReading, count: n).flatMap { $0 }))
+    #expect(v.caveats.contains(.countsNotKept(count: 5)))
+    #expect(
+      v.evidence.contains {
+        if case .counted(.countedRetries(_, let readings)) = $0 {
+          readings == CountedReadings.maxReadings
+        } else {
+          false
+        }
+      })
+  }
+
   @Test func theSavedFolderGivesTheVerdictTheLiveCapturePrinted() throws {
     let captures = ["hist-armed", "hist-1", "hist-2", "hist-3", "hist-overrun", "fgraph-overrun", "auto-overrun"]
     for kernel in ["vanilla", "seed-series", "uffd-retry-sleep", "iowq-fail-fault"] {

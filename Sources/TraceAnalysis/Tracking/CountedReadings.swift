@@ -3,10 +3,12 @@ import TraceParse
 /// The readings of tracefs histograms in one file, in order: the retry function's hits per
 /// thread, and sched_switch switch-outs per thread by state. Counts are cumulative since the
 /// trigger was set; the analysis takes the differences between consecutive readings. Memory is
-/// bounded by ``maxStoredCounts`` counts, whatever the file holds.
+/// bounded by ``maxStoredCounts`` counts and ``maxReadings`` readings, whatever the file holds.
 struct CountedReadings {
   /// Counts kept over all readings.
   static let maxStoredCounts = 1 << 20
+  /// Readings kept of each histogram (9 hours at two a second).
+  static let maxReadings = 1 << 16
 
   /// One reading of the hits histogram.
   struct HitsReading {
@@ -39,7 +41,7 @@ struct CountedReadings {
   var unnamedHits = 0
   /// Hits histograms set aside because they count a function that is not the rule's retry function.
   var otherFunctionHits = 0
-  /// Counts not kept past ``maxStoredCounts``.
+  /// Counts (and readings) not kept past ``maxStoredCounts`` (``maxReadings``).
   var overflow = 0
   private var stored = 0
 
@@ -48,6 +50,12 @@ struct CountedReadings {
 
   /// Adds one reading; `isRetry` says whether a named probed function is the rule's retry function.
   mutating func add(_ h: Histogram, at ctx: RecordContext, isRetry: (Symbol) -> Bool) {
+    if h.kind == .hitsPerThread && hits.count >= Self.maxReadings
+      || h.kind == .switchOutsPerThread && switches.count >= Self.maxReadings
+    {
+      overflow += 1
+      return
+    }
     switch h.kind {
     case .hitsPerThread:
       if h.probedFunction == .none {
