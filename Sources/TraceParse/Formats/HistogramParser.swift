@@ -130,7 +130,7 @@ public struct HistogramParser: LineParser {
   /// `# iou-analyze hist: event=iou_analyze/retry_7 probe=handle_userfault uptime=12.345678`.
   private mutating func readMarker(_ t: ByteSpan) {
     var i = 19
-    while let tok = StackFrameText.nextToken(t, from: i) {
+    while let tok = t.nextToken(from: i) {
       let word = t.slice(tok.start, tok.end)
       if word.matches("event=") {
         pendingEvent = symbols.intern(word.suffix(from: 6))
