@@ -263,8 +263,8 @@ public final class ThreadTracker: TraceRecordSink {
     }
     if t.fault.openCall != nil {
       if sw.prevState.isBlocked {
+        // A call that slept counts no schedule() that returned at once: only retry runs report them.
         t.fault.openCall!.sleptBlocked = true
-        if t.fault.openCall!.scheduleDepth != nil { t.fault.openCall!.scheduleSwitched = true }
       } else {
         t.fault.openCall!.preemptions += 1
         if t.fault.openCall!.scheduleDepth != nil { t.fault.openCall!.scheduleSwitched = true }

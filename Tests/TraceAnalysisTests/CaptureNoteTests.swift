@@ -1,0 +1,25 @@
+import Foundation
+import Testing
+
+@testable import TraceAnalysis
+
+/// What a capture is said to lack, and the commands hinted, follow from its records.
+@Suite struct CaptureNoteTests {
+  static let busy = Fixtures.path("lab/vanilla/busy-uffd-iouring")
+
+  @Test func aGraphWithoutSchedEventsSaysSoAndHintsThem() throws {
+    let f = try analyze("\(Self.busy)/fgraph_nosched.txt.gz").files[0]
+    #expect(f.notes.contains(.noSchedSwitch) && f.captureHints.contains(.enableSchedEvents))
+  }
+
+  @Test func aGraphWithSchedEventsDoesNot() throws {
+    let f = try analyze("\(Self.busy)/fgraph_proc.txt.gz").files[0]
+    #expect(!f.notes.contains(.noSchedSwitch) && !f.captureHints.contains(.enableSchedEvents))
+  }
+
+  @Test func perfSamplesAreNoGraphThatLacksSchedEventsOrTimestamps() throws {
+    let f = try analyze("\(Self.busy)/perf.txt").files[0]
+    #expect(!f.notes.contains(.noSchedSwitch) && !f.notes.contains(.noTimestamps) && !f.notes.contains(.eventsOnly))
+    #expect(!f.captureHints.contains(.enableSchedEvents))
+  }
+}
