@@ -120,6 +120,8 @@ public enum Wording {
       "callers of \(fn) were not in the capture (set_graph_function starts the graph there); the loop is recognised from repeated entries without sleeping"
     case .lostEvents(let line, let cpu, let n):
       "events were lost inside this thread's fault window (line \(line), CPU \(cpu)\(n > 0 ? ", \(n) events" : "")): retries and sleeps may be missing, so no verdict is given"
+    case .lostEventsBesideIntactLoop(let line, let cpu, let n, let retries, let lines):
+      "events were lost inside this thread's fault window (line \(line), CPU \(cpu)\(n > 0 ? ", \(n) events" : "")), but \(retries) back-to-back retries of its loop (lines \(lines.first)–\(lines.last)) have no loss among them"
     case .tooFewFaultSamples(let n, let needed):
       "only \(n) fault-path sample\(n == 1 ? "" : "s") (\(needed) needed)"
     case .lowFaultSampleShare(let p, let needed):

@@ -87,14 +87,18 @@ import Testing
     #expect(run.files[0].captureHints.contains(.enableSchedEvents))
   }
 
-  @Test func lostEventsInsideTheLoopMakeTheWorkerInconclusive() throws {
+  @Test func lostEventsInsideALongLoopAreStatedAndTheLoopStands() throws {
     var lines = Fixtures.lines(Fixtures.vanillaGraph)
     lines.insert("CPU:1 [LOST 5120 EVENTS]", at: 3000)  // trace.c's form, on the worker's CPU
     let run = try analyze(Fixtures.temporary(lines))
     let w = try #require(run.thread(67))
-    #expect(w.verdict == .inconclusive)
-    #expect(w.caveats.contains(.lostEvents(line: 3001, cpu: 1, events: 5120)))
-    #expect(run.exitCode == 3)
+    #expect(w.verdict == .spinning)
+    // 39 retries before the marker, 39 after: either side alone is a loop of at least 10.
+    #expect(
+      w.caveats.contains(
+        .lostEventsBesideIntactLoop(
+          line: 3001, cpu: 1, events: 5120, retries: 39, loopLines: LineRange(271, lines.count - 1))))
+    #expect(run.exitCode == 1)
     #expect(run.files[0].notes.contains(.lostEventMarkers(count: 1)))
     #expect(run.files[0].captureHints.contains(.largerBuffer))
     let whole = try analyze(Fixtures.vanillaGraph).files[0]

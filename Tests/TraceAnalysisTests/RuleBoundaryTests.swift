@@ -109,21 +109,54 @@ import Testing
     #expect(w.verdict == .spinning && w.caveats.isEmpty == false && !w.caveats.contains { isLost($0) })
   }
 
-  @Test func lostEventsJustAfterTheFirstFaultOnItsCPUMakeItInconclusive() throws {
+  @Test func lostEventsInTheFirstFaultBeforeAnIntactLoopAreStatedAndTheLoopStands() throws {
     let w = try worker(try analyze(withLost("CPU:0 [LOST 10 EVENTS]", before: Self.retries[0] + 1)))
+    #expect(w.verdict == .spinning)
+    #expect(
+      w.caveats.contains(
+        .lostEventsBesideIntactLoop(
+          line: Self.retries[0] + 2, cpu: 0, events: 10, retries: 78, loopLines: LineRange(272, Self.graph.count))))
+  }
+
+  @Test func lostEventsAfterTheFirstFaultOfAThreadWithoutALoopMakeItInconclusive() throws {
+    // The fixed kernel's worker sleeps, then resolves; edit: a marker inside its first fault call.
+    let fix = Fixtures.lines(Fixtures.fixGraph)
+    let first = try #require(CaptureEdits.entries(fix, comm: "iou-wrk-67").first)
+    var lines = fix
+    lines.insert("CPU:0 [LOST 10 EVENTS]", at: first + 1)
+    lines.insert("CPU:1 [LOST 10 EVENTS]", at: first + 1)
+    let w = try #require(try analyze(Fixtures.temporary(lines)).thread(67))
+    #expect(w.verdict == .inconclusive && w.caveats.contains { isLost($0) })
+  }
+
+  /// With `--min-retries 40`: a marker before the entry of spin retry `n + 1` (after `n` of its 78).
+  func lostInsideTheLoop(after n: Int) throws -> ThreadVerdict {
+    try worker(
+      try analyze(withLost("CPU:0 [LOST 10 EVENTS]", before: Self.retries[n + 1])) { $0.thresholds.minRetries = 40 })
+  }
+
+  @Test func aLossThatLeaves40RetriesOnOneSideKeepsALoopOf40() throws {
+    let w = try lostInsideTheLoop(after: 40)  // 40 before the marker, 38 after
+    #expect(w.verdict == .spinning)
+    #expect(w.caveats.contains { if case .lostEventsBesideIntactLoop(_, _, _, 40, _) = $0 { true } else { false } })
+  }
+
+  @Test func aLossThatLeaves39RetriesOnEachSideBreaksALoopOf40() throws {
+    let w = try lostInsideTheLoop(after: 39)  // 39 before, 39 after
     #expect(w.verdict == .inconclusive)
-    #expect(w.caveats.contains(.lostEvents(line: Self.retries[0] + 2, cpu: 0, events: 10)))
+    #expect(w.caveats.contains { isLost($0) })
   }
 
   @Test func lostEventsOnACPUTheWorkerNeverRanOnDoNotMatter() throws {
     // The guest has CPUs 0 and 1 and the worker ran on both; the marker names CPU 2.
     let w = try worker(try analyze(withLost("CPU:2 [LOST 10 EVENTS]", before: 3000)))
-    #expect(w.verdict == .spinning)
+    #expect(w.verdict == .spinning && !w.caveats.contains { isLost($0) || isBesideLoop($0) })
     let onItsCPU = try worker(try analyze(withLost("CPU:1 [LOST 10 EVENTS]", before: 3000)))
-    #expect(onItsCPU.verdict == .inconclusive)
+    #expect(onItsCPU.verdict == .spinning && onItsCPU.caveats.contains { isBesideLoop($0) })
   }
 
   func isLost(_ c: Caveat) -> Bool { if case .lostEvents = c { true } else { false } }
+  func isBesideLoop(_ c: Caveat) -> Bool { if case .lostEventsBesideIntactLoop = c { true } else { false } }
 
   // MARK: - the worst phase decides
 

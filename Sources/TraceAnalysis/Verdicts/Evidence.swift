@@ -134,6 +134,9 @@ public enum Caveat: Sendable, Codable, Equatable {
   case callersHidden(function: String)
   /// Events were lost inside this thread's fault window.
   case lostEvents(line: Int, cpu: Int32, events: Int)
+  /// Events were lost inside this thread's fault window, but `retries` back-to-back retries of its
+  /// loop (at `loopLines`) have no loss among them: the loop stands.
+  case lostEventsBesideIntactLoop(line: Int, cpu: Int32, events: Int, retries: Int, loopLines: LineRange)
   /// Sampled input: too few fault-path samples for a verdict.
   case tooFewFaultSamples(samples: Int, needed: Int)
   /// Sampled input: in the fault path in too small a share of its samples.

@@ -112,8 +112,39 @@ public struct FaultLoopDetector {
     let inWindow = tracker.lost.filter { $0.line >= from && t.ranOn($0.cpu) }
     guard let first = inWindow.first else { return }
     let n = Int(inWindow.reduce(Int64(0)) { $0.addingSaturated($1.count ?? 0) })
+    // A loop of enough retries with no loss among them stands whatever was lost around it.
+    let losses = inWindow.map(\.line)
+    let intact = v.episodes.filter { $0.verdict == .spinning }.map { ($0, Self.longestIntactRun($0, losses)) }
+      .max { $0.1 < $1.1 }
+    if v.verdict == .spinning, let (loop, retries) = intact, retries >= thresholds.minRetries {
+      v.caveats.append(
+        .lostEventsBesideIntactLoop(
+          line: first.line, cpu: first.cpu, events: n, retries: retries,
+          loopLines: LineRange(loop.firstLine, loop.lastLine)))
+      return
+    }
     v.caveats.append(.lostEvents(line: first.line, cpu: first.cpu, events: n))
     if v.verdict != .notInFault { v.verdict = .inconclusive }
+  }
+
+  /// The most back-to-back retries of a SPINNING phase with no lost-event marker (`losses`, lines in
+  /// order) between them. Retries past the phase's ``Episode/retryMarkLimit`` marks come after its
+  /// last mark.
+  static func longestIntactRun(_ e: Episode, _ losses: [Int]) -> Int {
+    let inside = losses.filter { $0 > e.firstLine && $0 < e.lastLine }
+    var best = 0
+    var run = 0
+    var k = 0
+    for m in e.retries {
+      while k < inside.count, inside[k] < m.line {
+        best = max(best, run)
+        run = 0
+        k += 1
+      }
+      run += 1
+    }
+    if k == inside.count { run += e.faultCalls - e.retries.count }
+    return max(best, run)
   }
 
   // MARK: - blocked tasks
