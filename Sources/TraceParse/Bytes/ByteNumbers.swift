@@ -47,17 +47,33 @@ extension ByteSpan {
   /// Extra fraction digits are truncated. Returns nil when no digit is there or on overflow.
   /// Timestamps such as `12345.678901` take one integer pass: no division, no per-digit checks.
   @inlinable public func parseDecimal(from: Int, scaleDigits: Int) -> (value: Int64, end: Int)? {
-    guard let whole = parseUnsigned(from: from) else { return nil }
+    guard let p = base, from >= 0 else { return nil }
+    let n = count
+    var i = from
+    var whole: Int64 = 0
+    let fastEnd = Swift.min(n, from + 18)
+    while i < fastEnd {
+      let d = p[i] &- 0x30
+      if d > 9 { break }
+      whole = whole &* 10 &+ Int64(d)
+      i += 1
+    }
+    if i == from { return nil }
+    if i == fastEnd, i < n, p[i] &- 0x30 <= 9 {
+      // More than 18 digits: the checked parse decides about overflow.
+      guard let w = parseUnsigned(from: from) else { return nil }
+      whole = w.value
+      i = w.end
+    }
     let scale = Swift.min(Swift.max(scaleDigits, 0), 18)
-    let (scaled, o) = whole.value.multipliedReportingOverflow(by: ByteNumbers.powerOfTen(scale))
+    let (scaled, o) = whole.multipliedReportingOverflow(by: ByteNumbers.powerOfTen(scale))
     if o { return nil }
-    var i = whole.end
-    guard i < count, base![i] == 0x2E else { return (scaled, i) }
+    guard i < n, p[i] == 0x2E else { return (scaled, i) }
     i += 1
     var frac: Int64 = 0
     var taken = 0
-    while i < count {
-      let d = base![i] &- 0x30
+    while i < n {
+      let d = p[i] &- 0x30
       if d > 9 { break }
       if taken < scale {
         frac = frac &* 10 &+ Int64(d)

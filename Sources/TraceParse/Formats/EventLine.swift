@@ -28,23 +28,51 @@ struct EventLine {
 
   /// Splits `line`, or returns nil when it is not an event line.
   static func split(_ line: ByteSpan) -> EventLine? {
-    guard let open = line.firstIndex(of: UInt8(ascii: "[")) else { return nil }
-    guard let cpuNum = line.parseUnsigned(from: open + 1), cpuNum.end < line.count,
-      line[cpuNum.end] == UInt8(ascii: "]")
-    else { return nil }
-    var head = line.slice(0, open).trimmed()
-    var tgid: Int32 = -1
-    if head.count > 0, head[head.count - 1] == UInt8(ascii: ")"),
-      let lp = head.lastIndex(of: UInt8(ascii: "("))
-    {
-      let inner = head.slice(lp + 1, head.count - 1).trimmed()
-      if let v = inner.asUnsigned() { tgid = Int32(truncatingIfNeeded: v) }
-      head = head.slice(0, lp).trimmed()
-    }
-    guard let (comm, pid) = head.splitTaskID(at: UInt8(ascii: "-")) else { return nil }
+    guard let head = Head.read(line) else { return nil }
+    return split(line, after: head)
+  }
 
+  /// The task columns up to `[cpu]`: `comm-pid [(tgid)] [cpu]`.
+  struct Head {
+    var comm: ByteSpan
+    var pid: Int32
+    var tgid: Int32
+    var cpu: Int32
+    /// Index of the line's first `[` (the cpu's).
+    var open: Int
+    /// Index after the `]`.
+    var end: Int
+
+    /// Reads the head of `line`, or nil when it has none.
+    static func read(_ line: ByteSpan) -> Head? {
+      guard let open = line.firstIndex(of: UInt8(ascii: "[")) else { return nil }
+      guard let cpuNum = line.parseUnsigned(from: open + 1), cpuNum.end < line.count,
+        line[cpuNum.end] == UInt8(ascii: "]")
+      else { return nil }
+      var head = line.slice(0, open).trimmed()
+      var tgid: Int32 = -1
+      if head.count > 0, head[head.count - 1] == UInt8(ascii: ")"),
+        let lp = head.lastIndex(of: UInt8(ascii: "("))
+      {
+        let inner = head.slice(lp + 1, head.count - 1).trimmed()
+        if let v = inner.asUnsigned() { tgid = Int32(truncatingIfNeeded: v) }
+        head = head.slice(0, lp).trimmed()
+      }
+      guard let (comm, pid) = head.splitTaskID(at: UInt8(ascii: "-")) else { return nil }
+      return Head(
+        comm: comm, pid: pid, tgid: tgid, cpu: Int32(truncatingIfNeeded: cpuNum.value), open: open,
+        end: cpuNum.end + 1)
+    }
+  }
+
+  /// Splits the rest of `line` after its `head` (read from these bytes, or from the same bytes of
+  /// an earlier line).
+  static func split(_ line: ByteSpan, after head: Head) -> EventLine? {
+    let comm = head.comm
+    let pid = head.pid
+    let tgid = head.tgid
     // After `[cpu]`: optional flags column, then `timestamp:`.
-    var i = line.skipSpaces(from: cpuNum.end + 1)
+    var i = line.skipSpaces(from: head.end)
     var ts: Int64?
     for _ in 0..<2 {
       var end = i
@@ -64,7 +92,7 @@ struct EventLine {
     let rest = line.suffix(from: i).trimmed()
     if rest.equals("<stack trace>") || rest.equals("<user stack trace>") {
       return EventLine(
-        comm: comm, pid: pid, tgid: tgid, cpu: Int32(truncatingIfNeeded: cpuNum.value),
+        comm: comm, pid: pid, tgid: tgid, cpu: head.cpu,
         timestamp: ts, name: rest, payload: .empty, kind: rest.count == 13 ? .kernelStack : .userStack)
     }
     guard let colon = line.firstIndex(of: UInt8(ascii: ":"), from: i), colon > i,
@@ -73,13 +101,13 @@ struct EventLine {
       // The function tracer: `func <-parent` with no event name.
       guard let arrow = line.firstIndex(of: " <-", from: i), arrow > i else { return nil }
       return EventLine(
-        comm: comm, pid: pid, tgid: tgid, cpu: Int32(truncatingIfNeeded: cpuNum.value),
+        comm: comm, pid: pid, tgid: tgid, cpu: head.cpu,
         timestamp: ts, name: line.slice(i, arrow), payload: line.suffix(from: arrow + 3), kind: .functionCall)
     }
     let name = line.slice(i, colon)
     let payload = line.suffix(from: line.skipSpaces(from: colon + 1))
     return EventLine(
-      comm: comm, pid: pid, tgid: tgid, cpu: Int32(truncatingIfNeeded: cpuNum.value),
+      comm: comm, pid: pid, tgid: tgid, cpu: head.cpu,
       timestamp: ts, name: name, payload: payload)
   }
 }

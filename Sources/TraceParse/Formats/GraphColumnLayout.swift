@@ -39,9 +39,13 @@ struct GraphColumnLayout {
 
   /// True when `line` has a pipe at every learnt offset.
   @inline(__always) func fits(_ line: ByteSpan) -> Bool {
-    guard count > 0, pipe(count - 1) < line.count else { return false }
-    for i in 0..<count where line[pipe(i)] != UInt8(ascii: "|") { return false }
-    return true
+    let bar = UInt8(ascii: "|")
+    switch count {
+    case 1: return pipes.0 < line.count && line[pipes.0] == bar
+    case 2: return pipes.1 < line.count && line[pipes.0] == bar && line[pipes.1] == bar
+    case 3: return pipes.2 < line.count && line[pipes.0] == bar && line[pipes.1] == bar && line[pipes.2] == bar
+    default: return false
+    }
   }
 
   /// Appends a column ending at `pipe`; false when there are too many.

@@ -23,6 +23,8 @@ struct GraphLineDecoder {
   /// The task column of the last line, as read: consecutive lines of one task repeat it byte for
   /// byte, so it is compared instead of read again.
   private var taskColumn = TaskColumnCache()
+  /// The task columns of the last trace-cmd event line, likewise.
+  private var eventHead = EventHeadCache()
 
   /// A decoder interning into `symbols`.
   init(symbols: SymbolTable) {
@@ -245,24 +247,71 @@ struct GraphLineDecoder {
 
   /// `  sh-84  [001]  19.316857: funcgraph_entry:   ! 599.009 us |  mutex_unlock();`
   private mutating func event(_ line: ByteSpan) -> GraphLine? {
-    guard let ev = EventLine.split(line), ev.kind == .event,
+    let head: EventLine.Head
+    var comm = Symbol.none
+    var fresh = false
+    if let cached = eventHead.head(of: line) {
+      head = cached.head
+      comm = cached.comm
+    } else {
+      // The full path takes an event line only when its `[cpu]` comes before any `|`.
+      guard let h = EventLine.Head.read(line), line.slice(0, h.open).firstIndex(of: UInt8(ascii: "|")) == nil
+      else { return nil }
+      head = h
+      fresh = true
+    }
+    guard let ev = EventLine.split(line, after: head), ev.kind == .event,
       ev.name.equals("funcgraph_entry") || ev.name.equals("funcgraph_exit"),
-      let bracket = line.firstIndex(of: UInt8(ascii: "[")),
-      line.firstIndex(of: UInt8(ascii: "|")).map({ bracket < $0 }) ?? true,
       let pipe = ev.payload.firstIndex(of: UInt8(ascii: "|"))
     else { return nil }
     var g = GraphLine(call: .entry, isEventLine: true)
     guard let name = Self.call(ev.payload.suffix(from: pipe + 1), &g) else { return nil }
     if case .nanoseconds(let ns) = GraphDuration.parse(ev.payload.slice(0, pipe)) { g.duration = ns }
     g.hasProc = true
-    g.cpu = ev.cpu
-    g.tid = ev.pid
-    g.tgid = ev.tgid
+    g.cpu = head.cpu
+    g.tid = head.pid
+    g.tgid = head.tgid
     g.timestamp = ev.timestamp ?? -1
-    g.comm = symbols.intern(ev.comm, hint: lastComm)
-    lastComm = g.comm
+    if fresh {
+      comm = symbols.intern(head.comm, hint: lastComm)
+      eventHead.remember(line.slice(0, head.end), head, comm: comm)
+    }
+    g.comm = comm
+    lastComm = comm
     if !name.isEmpty { g.function = symbols.intern(name) }
     return g
+  }
+}
+
+/// The task columns (`  sh-84  [001]`) of the last event line, its bytes and what they said:
+/// consecutive lines of one task repeat them byte for byte.
+struct EventHeadCache {
+  /// Heads longer than this are not kept.
+  static let capacity = 64
+  private var bytes: (UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0, 0, 0, 0, 0)
+  private var length = -1
+  private var head = EventLine.Head(comm: .empty, pid: -1, tgid: -1, cpu: -1, open: 0, end: 0)
+  private var comm = Symbol.none
+
+  /// The remembered head when `line` starts with its bytes.
+  @inline(__always) mutating func head(of line: ByteSpan) -> (head: EventLine.Head, comm: Symbol)? {
+    guard length > 0, line.count >= length, let p = line.base else { return nil }
+    let same = withUnsafeBytes(of: &bytes) { memcmp($0.baseAddress!, p, length) == 0 }
+    return same ? (head, comm) : nil
+  }
+
+  /// Remembers `prefix` (the line up to its `]`) and what it said.
+  mutating func remember(_ prefix: ByteSpan, _ h: EventLine.Head, comm: Symbol) {
+    let n = prefix.count
+    guard n <= Self.capacity, let p = prefix.base else {
+      length = -1
+      return
+    }
+    withUnsafeMutableBytes(of: &bytes) { _ = memcpy($0.baseAddress!, p, n) }
+    length = n
+    head = h
+    head.comm = .empty  // it pointed into that line
+    self.comm = comm
   }
 }
 
