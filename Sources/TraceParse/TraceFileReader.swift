@@ -56,6 +56,8 @@ public struct TraceFileReader {
   public var progressInterval = 1 << 20
   /// When large files are read on several cores (ftrace text only; same results as one core).
   public var parallel = ParallelReading()
+  /// Off only in the test that compares the ftrace fast path with the full path.
+  var graphFastPath = true
   /// Lines between checks that the input is not garbage (fewer than 1% recognised lines, or most
   /// sampled lines binary: a forced format on binary data, `/dev/urandom`): reading stops there
   /// instead of going on forever.
@@ -84,7 +86,7 @@ public struct TraceFileReader {
 
   /// The file to decode on several cores: a regular, uncompressed file large enough.
   private func parallelFile(_ source: ByteSource, _ sourcePath: String?) -> (path: String, size: Int64)? {
-    guard parallel.workers > 0, let path = sourcePath, source is PeekSource else { return nil }
+    guard graphFastPath, parallel.workers > 0, let path = sourcePath, source is PeekSource else { return nil }
     var st = stat()
     guard stat(path, &st) == 0, (st.st_mode & S_IFMT) == S_IFREG, Int64(st.st_size) >= parallel.minimumFileBytes
     else { return nil }
@@ -298,7 +300,7 @@ public struct TraceFileReader {
 
   private func makeParser(_ format: TraceFormat, file: String) throws -> AnyLineParser {
     switch format {
-    case .ftrace: return .ftrace(FtraceTextParser(symbols: symbols))
+    case .ftrace: return .ftrace(FtraceTextParser(symbols: symbols, fastPath: graphFastPath))
     case .perfScript: return .perfScript(PerfScriptParser(symbols: symbols))
     case .procStack: return .procStack(ProcStackParser(symbols: symbols))
     case .kernelLog: return .kernelLog(KernelLogParser(symbols: symbols))

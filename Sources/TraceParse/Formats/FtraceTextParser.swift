@@ -24,9 +24,16 @@ public final class FtraceTextParser: LineParser {
   /// True when a `# cut:` comment says the file is a window of a longer output.
   public private(set) var isCutWindow = false
 
+  /// The fast path for call lines is on (off only in the test that compares it with the full path).
+  let fastPath: Bool
+
   /// A parser interning names into `symbols`.
-  public init(symbols: SymbolTable) {
+  public convenience init(symbols: SymbolTable) { self.init(symbols: symbols, fastPath: true) }
+
+  /// A parser interning names into `symbols`, with the fast path for call lines or without it.
+  init(symbols: SymbolTable, fastPath: Bool) {
     self.symbols = symbols
+    self.fastPath = fastPath
     schedDecoder = SchedEventDecoder(symbols: symbols)
     decoder = GraphLineDecoder(symbols: symbols)
     stacks = StackTraceEvents(symbols: symbols)
@@ -39,7 +46,7 @@ public final class FtraceTextParser: LineParser {
   public func parse<S: TraceRecordSink>(
     _ line: ByteSpan, number: Int, into sink: inout S, log: inout DiagnosticLog
   ) {
-    if !expectBanner, let g = decoder.decode(line) {
+    if fastPath, !expectBanner, let g = decoder.decode(line) {
       take(g, number: number, into: &sink, log: &log)
       return
     }
