@@ -39,13 +39,22 @@ public final class RecordFolder: TraceRecordSink {
   /// Full comms from scheduler events (function_graph's proc column truncates them to 7 bytes).
   private var fullComm: [Int32: Symbol] = [:]
 
+  /// The last function an open call called and its stack node: a call of the same function
+  /// again, the common case, needs no lookup in the trie.
+  private struct Callee {
+    var name = UInt32.max
+    var node: UInt32 = 0
+  }
+
   private final class ThreadStack {
     let tid: Int32
     /// The node of the thread's own top-level frame (its name is known only at the end).
     let root: UInt32
     /// Open calls: the stack node (the thread's root, then the frames), the entry time
     /// (`Int64.min` when unknown) and the traced time of the callees so far.
-    var frames: [(fn: Symbol, node: UInt32, start: Int64, children: Int64)] = []
+    var frames: [(fn: Symbol, node: UInt32, start: Int64, children: Int64, callee: Callee)] = []
+    /// The last call made with no call open.
+    var topCallee = Callee()
     var topLevel: Int64 = 0
     var comm: Symbol = .none
     var tgid: Int32 = -1
@@ -55,8 +64,6 @@ public final class RecordFolder: TraceRecordSink {
       self.root = root
     }
 
-    /// The node the next call goes under.
-    var top: UInt32 { frames.last?.node ?? root }
   }
 
   /// True when weights are times (function_graph), false when they are counts.
@@ -150,12 +157,12 @@ public final class RecordFolder: TraceRecordSink {
         t.frames.removeAll(keepingCapacity: true)
         t.topLevel = 0
       }
-      t.frames.append((fn, node(under: t.top, fn, ctx), ctx.timestamp ?? Int64.min, 0))
+      t.frames.append((fn, callee(t, fn, ctx), ctx.timestamp ?? Int64.min, 0, Callee()))
     case .functionLeaf(let ctx, let fn, let duration):
       guard let d = duration else { return }
       sawDurations = true
       let t = thread(ctx)
-      trie.add(node(under: t.top, fn, ctx), d)
+      trie.add(callee(t, fn, ctx), d)
       addToParent(t, d)
     case .functionExit(let ctx, let fn, let duration):
       let t = thread(ctx)
@@ -167,7 +174,7 @@ public final class RecordFolder: TraceRecordSink {
         // The entry is not in the capture: fold it under its own name.
         if let fn, let d = duration {
           sawDurations = true
-          trie.add(node(under: t.root, fn, ctx), max(0, d.subtractingSaturated(t.topLevel)))
+          trie.add(node(under: t.root, frameName(fn), ctx), max(0, d.subtractingSaturated(t.topLevel)))
           t.topLevel = 0
         }
         return
@@ -212,14 +219,25 @@ public final class RecordFolder: TraceRecordSink {
 
   private func fold(_ ctx: RecordContext, _ frames: [Symbol]) {
     var n = trie.child(StackTrie.top, processName(ctx.comm, tid: ctx.tid, tgid: ctx.tgid))!
-    for f in frames.reversed() { n = node(under: n, f, ctx) }
+    for f in frames.reversed() { n = node(under: n, frameName(f), ctx) }
     trie.add(n, 1)
   }
 
-  /// The stack node of `fn` called from `parent`; `parent` itself (the call folded into its
-  /// caller, said once in a warning) when the trie holds no more stacks.
-  private func node(under parent: UInt32, _ fn: Symbol, _ ctx: RecordContext) -> UInt32 {
-    if let n = trie.child(parent, frameName(fn)) { return n }
+  /// The stack node of frame `name` called from `parent`; `parent` itself (the call folded into
+  /// its caller, said once in a warning) when the trie holds no more stacks.
+  /// The stack node of a call of `fn` from the thread's innermost open call (or its top level).
+  @inline(__always) private func callee(_ t: ThreadStack, _ fn: Symbol, _ ctx: RecordContext) -> UInt32 {
+    let name = frameName(fn)
+    let i = t.frames.count - 1
+    let last = i >= 0 ? t.frames[i].callee : t.topCallee
+    if last.name == name { return last.node }
+    let n = node(under: i >= 0 ? t.frames[i].node : t.root, name, ctx)
+    if i >= 0 { t.frames[i].callee = Callee(name: name, node: n) } else { t.topCallee = Callee(name: name, node: n) }
+    return n
+  }
+
+  private func node(under parent: UInt32, _ name: UInt32, _ ctx: RecordContext) -> UInt32 {
+    if let n = trie.child(parent, name) { return n }
     if !trieFull {
       trieFull = true
       log.add(

@@ -85,4 +85,23 @@ import TraceParse
       }
     }
   }
+
+  @Test func aFileFoldedOnSeveralCoresGivesTheBytesOfOneCore() throws {
+    for relative in [Fixtures.vanilla + "fgraph_proc.txt", Fixtures.fix + "trace-cmd-report.txt"] {
+      let p = Fixtures.path(relative)
+      func folded(_ parallel: ParallelReading) throws -> (bytes: [UInt8], ahead: Int) {
+        var c = FtraceCollapser(options: FoldOptions(), parallel: parallel)
+        _ = try c.collapse(try InputOpener.open(p), displayName: p, path: p)
+        var out: [UInt8] = []
+        c.write { out.append(contentsOf: $0) }
+        return (out, c.linesDecodedAhead)
+      }
+      // Chunks of 4 KiB: many boundaries fall inside the calls of the capture.
+      let several = try folded(ParallelReading(minimumFileBytes: 0, chunkBytes: 4096, workers: 2, chunksAhead: 2))
+      let one = try folded(.off)
+      #expect(several.ahead > 100 && one.ahead == 0, "\(relative): \(several.ahead), \(one.ahead)")
+      #expect(!one.bytes.isEmpty)
+      #expect(several.bytes == one.bytes, "\(relative)")
+    }
+  }
 }
