@@ -56,7 +56,7 @@ if Context.environment["IOU_FUZZ"] != nil {
     .target(
       name: "FuzzSupport", dependencies: ["TraceParse", "TraceAnalysis", "TraceReport", "TraceFold", "TraceDat"],
       path: "Fuzz/Support"))
-  for name in ["ftrace", "perf-script", "proc-stack", "dmesg", "report", "trace-dat-stream", "collapse"] {
+  for name in ["ftrace", "perf-script", "proc-stack", "dmesg", "report", "hist", "trace-dat-stream", "collapse"] {
     package.targets.append(
       .executableTarget(
         name: "fuzz-\(name)", dependencies: [support], path: "Fuzz/Targets/\(name)"))

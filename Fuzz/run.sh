@@ -7,7 +7,7 @@
 set -uo pipefail
 cd "$(dirname "$0")/.."
 SECONDS_PER_TARGET=${FUZZ_SECONDS:-60}
-TARGETS=${FUZZ_TARGETS:-ftrace perf-script proc-stack dmesg report trace-dat-stream collapse}
+TARGETS=${FUZZ_TARGETS:-ftrace perf-script proc-stack dmesg report hist trace-dat-stream collapse}
 RUNS=${FUZZ_RUNS:-}  # stop each target after this many executions (FUZZ_SECONDS stays the cap)
 out=.build/fuzz
 mkdir -p "$out/crashes" "$out/logs"
@@ -19,6 +19,7 @@ seeds() {  # fixture files (relative to fixtures/) that seed each target
     proc-stack) find fixtures -name 'stacks*.txt' ;;
     dmesg) find fixtures -name 'dmesg*.txt' -o -name 'sysrq*.txt' ;;
     report) find fixtures/seed -name '*.txt' ;;
+    hist) find fixtures -name 'hist.txt' ;;
     collapse) find fixtures/shared-traces -name 'perf.txt' -o -name 'fgraph_proc.txt' -o -name 'stacks.txt' ;;
     trace-dat-stream) echo "$out/trace-dat.stream" ;;
   esac
