@@ -78,7 +78,7 @@ struct GraphLineDecoder {
       let column = line.slice(start, end)
       switch layout.column(i) {
       case .absoluteTime:
-        guard let ts = Self.absoluteTime(column) else { return nil }
+        guard let ts = Self.absoluteTime(column, room: line.suffix(from: start)) else { return nil }
         g.timestamp = ts
       case .cpuAndProc:
         if taskColumn.holds(column) {
@@ -105,7 +105,7 @@ struct GraphLineDecoder {
           taskColumn.pending = column
         }
       case .duration:
-        guard let d = Self.duration(column) else { return nil }
+        guard let d = Self.duration(column, room: line.suffix(from: start)) else { return nil }
         g.duration = d
       }
       start = end + 1
@@ -138,11 +138,11 @@ struct GraphLineDecoder {
       let end = line.firstIndex(of: UInt8(ascii: "|"), from: start) ?? lastPipe
       let column = line.slice(start, end)
       let kind: GraphColumnLayout.Column
-      if start == 0, absoluteTime(column) != nil {
+      if start == 0, absoluteTime(column, room: column) != nil {
         kind = .absoluteTime
       } else if cpuAndProc(column) != nil {
         kind = .cpuAndProc
-      } else if end == lastPipe, duration(column) != nil {
+      } else if end == lastPipe, duration(column, room: column) != nil {
         kind = .duration
       } else if procOnly(column) != nil {
         kind = .proc
@@ -157,9 +157,12 @@ struct GraphLineDecoder {
     return layout
   }
 
-  /// `  194.275320 `: seconds with a fraction (ns), alone in the column.
-  @inline(__always) private static func absoluteTime(_ c: ByteSpan) -> Int64? {
-    guard let v = c.parseDecimal(from: c.skipSpaces(from: 0), scaleDigits: 9), c.skipSpaces(from: v.end) == c.count
+  /// `  194.275320 `: seconds with a fraction (ns), alone in the column. `room` is the line from the
+  /// column on: the number is read there (eight bytes at a time may look past the column's end; a
+  /// pipe or blank ends the number all the same).
+  @inline(__always) private static func absoluteTime(_ c: ByteSpan, room: ByteSpan) -> Int64? {
+    let a = c.skipSpaces(from: 0)
+    guard let v = room.parseFixedPoint(from: a, scaleDigits: 9), v.end <= c.count, c.skipSpaces(from: v.end) == c.count
     else { return nil }
     return v.value
   }
@@ -209,7 +212,7 @@ struct GraphLineDecoder {
 
   /// The duration column in the one form the full path reads only as a duration: blank (-1), or
   /// `[mark] N.NNN us` with nothing after the unit.
-  @inline(__always) private static func duration(_ c: ByteSpan) -> Int64? {
+  @inline(__always) private static func duration(_ c: ByteSpan, room: ByteSpan) -> Int64? {
     let t = c.trimmed()
     if t.isEmpty { return -1 }
     var i = 0
@@ -219,7 +222,9 @@ struct GraphLineDecoder {
       i = t.skipSpaces(from: 1)
     default: break
     }
-    guard let v = t.parseDecimal(from: i, scaleDigits: 3) else { return nil }
+    // Read in the rest of the line (see absoluteTime): the number ends inside `t` all the same.
+    let wide = ByteSpan(base: t.base, count: room.count - (t.base.map { $0 - room.base! } ?? 0))
+    guard let v = wide.parseFixedPoint(from: i, scaleDigits: 3), v.end <= t.count else { return nil }
     let unit = t.skipSpaces(from: v.end)
     guard unit == t.count - 2, t.matches("us", at: unit) else { return nil }
     return v.value
