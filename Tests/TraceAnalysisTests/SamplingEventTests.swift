@@ -101,6 +101,19 @@ import TraceParse
     #expect(below.caveats.contains(.tooFewFaultSamples(samples: 2, needed: 5)))
   }
 
+  @Test func aWorkerSampledOnlyOutsideTheFaultPathIsNotInFault() throws {
+    // Edit as sleepingWorker, but both worker samples cut above the fault (the frames outside
+    // asm_exc_page_fault: the copy in io_write, the io-wq loop): no sample is in the fault path.
+    var edit = Self.sleepingWorker()
+    for i in edit.samples.indices where edit.samples[i].comm == "iou-wrk-92" {
+      let f = edit.samples[i].frames
+      let fault = try #require(f.firstIndex { $0.contains(" asm_exc_page_fault+") })
+      edit.samples[i].frames = Array(f[(fault + 1)...])
+    }
+    let w = try #require(try Self.run(edit).thread(93))
+    #expect(w.verdict == .notInFault && w.evidence.contains(.noFaultPath))
+  }
+
   @Test func aLowShareOutsideTheRetryFunctionIsNoFault() throws {
     // Edit as sleepingWorker, but both worker samples cut below handle_userfault (the frames
     // from hugetlb_fault outwards): ordinary faults, no wait in the retry function.

@@ -129,6 +129,38 @@ import TraceParse
     #expect(!run.files[0].notes.contains(.eventsOnly))
   }
 
+  @Test func schedEventsAloneAreCalledEventsOnly() throws {
+    // Edit: the vanilla graph with only its sched event lines kept (function lines dropped): the
+    // worker is in scope, in no fault path as far as these lines show.
+    let lines = Self.graph.filter { $0.contains("/* sched_") || $0.hasPrefix("#") }
+    let f = try analyze(Fixtures.temporary(lines)).files[0]
+    #expect(f.threads.contains { $0.isWorker })
+    #expect(f.threads.allSatisfy { $0.verdict == .notInFault && $0.evidence.contains(.noFaultPath) })
+    #expect(f.notes.contains(.eventsOnly))
+  }
+
+  @Test func lostEventsOnAnotherCPUThanTheOnlyOneAWorkerRanOnDoNotCount() throws {
+    // lab/vanilla/kill9, edited: CPUs 0 and 1 swapped in the graph's CPU column and banners, so the
+    // worker (tid 81) ran on CPU 0 only; then a marker after its first fault, on CPU n.
+    func swapped(_ line: String) -> String {
+      for (a, b) in [(" 0)", " 1)"), (" 1)", " 0)")] {
+        if line.hasPrefix(a) { return b + line.dropFirst(3) }  // a banner
+        if line.contains("|  \(a)") { return line.replacingOccurrences(of: "|  \(a)", with: "|  \(b)") }
+      }
+      return line
+    }
+    let lines = Fixtures.lines(Fixtures.path("lab/vanilla/kill9/fgraph_proc.txt")).map(swapped)
+    let first = try #require(CaptureEdits.entries(lines, comm: "iou-wrk-81").first)
+    #expect(lines[first].contains("|   0)"))
+    func verdict(_ cpu: Int) throws -> Verdict? {
+      var edited = lines
+      edited.insert("CPU:\(cpu) [LOST 10 EVENTS]", at: first + 1)
+      return try analyze(Fixtures.temporary(edited)).thread(81)?.verdict
+    }
+    #expect(try verdict(1) == .resolved)
+    #expect(try verdict(0) == .inconclusive)
+  }
+
   @Test func aWindowEndingInsideTheFirstFaultCallNamesTheFaultFunction() throws {
     // Cut: the first 250 lines, which end while the worker sleeps in its first handle_userfault().
     let w = try #require(try analyze(Fixtures.temporary(Array(Self.graph.prefix(250)))).thread(67))
