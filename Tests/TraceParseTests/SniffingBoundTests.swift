@@ -15,6 +15,17 @@ import Testing
     #expect(records.count == all.count)
   }
 
+  @Test func textThatIsNoTraceIsToldAfterTheFirst200Lines() throws {
+    // Debian's GPL-3 text (base-files, on every Debian machine): 674 lines of prose, no trace.
+    #expect {
+      _ = try readAll("/usr/share/common-licenses/GPL-3")
+    } throws: { e in
+      guard let d = (e as? TraceInputError)?.diagnostic else { return false }
+      return d.kind == .notATrace && d.line == 1 && d.message.contains("none of the first 200 lines")
+    }
+    #expect(FormatSniffer.sampleLines == 200)
+  }
+
   @Test func theFormatIsDecidedAtTheHeldLineLimit() throws {
     // Edit: a line that is no trace (`hello`) and n blank lines put in front of a real capture. The
     // 4096th held line decides from what was seen: the capture's first line, or nothing.

@@ -47,9 +47,11 @@ public struct FormatSniffer {
     if linesSeen > 0, binaryLines * 2 > linesSeen { return nil }
     // A pasted report holds stack frames and perf frames together: prefer it when it voted.
     if let r = votes[.pastedReport], r > 0 { return .pastedReport }
+    // A vote is only ever counted up from 1, so no format has 0 votes: `best.value > 0` only says
+    // that some format voted.
     guard
       let best = votes.max(by: { $0.value < $1.value || ($0.value == $1.value && $0.key.rawValue > $1.key.rawValue) }),
-      best.value > 0
+      best.value > 0  // mutants: equivalent
     else { return nil }
     return best.key
   }
