@@ -57,7 +57,8 @@ fuzz: deps
 	FUZZ_SECONDS=$(FUZZ_SECONDS) bash Fuzz/run.sh
 
 ## lab: build the 4 kernels, boot every scenario in QEMU (TCG), capture fixtures/lab/, print the verdict
-## table (~25 min from an empty cache, root; the reproducer and all tracing run only inside the guest).
+## table (94 min from an empty cache on 2026-12-01 under a load average of ~9, 14 of them waiting for the
+## kernel lock; see kernel-patch/README.md; root; the reproducer and all tracing run only inside the guest).
 lab: build
 	bash kernel-patch/lab/lab.sh all
 
