@@ -119,6 +119,13 @@ import TraceParse
     }
   }
 
+  @Test func theLiveStatusLeavesOutThreadsThatAreNeitherWorkersNorInTheFaultPath() throws {
+    // The vanilla graph: rcu_sched (tid 15) only switches in and out; the worker (67) spins.
+    let (tracker, _) = try tracked(Fixtures.vanillaGraph)
+    let tids = Set(tracker.liveStatus().map(\.tid))
+    #expect(tids.contains(67) && !tids.contains(15) && tracker.threads[15] != nil)
+  }
+
   @Test func procStatSamplesWithoutStacksAreNotCalledEventsOnly() throws {
     // Edit: the /proc captures of the fixed kernel without their stack lines (stat lines only): the
     // worker is idle and in no fault path, but /proc counters are not "events only".
