@@ -32,6 +32,8 @@ public enum Wording {
       "in a new fault call (line \(line)) when the capture ended, after sleeping in every earlier one"
     case .quickRetriesAtEndAsBeforeSleeping(let n, let most):
       "the capture ended after \(n) quick \(retries(n)), no more than the \(most) it made before sleeping earlier"
+    case .loopEndedInInferredSleep(let n):
+      "\(n) back-to-back \(retries(n)) that then slept again; without sched_switch events a brief sleep in each cannot be told from a loop"
     case .tooFewRetriesAtEnd(let n, let needed):
       "only \(n) back-to-back \(retries(n)) before the capture ended (\(needed) make a loop)"
     case .returnedAfterQuickRetries(let n): "the fault returned after \(n) quick \(retries(n)) (no loop)"

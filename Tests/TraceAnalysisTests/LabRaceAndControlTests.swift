@@ -120,6 +120,21 @@ import Testing
     for (verdict, (n, most)) in ends { #expect(verdict == .sleeping && n >= 1 && n <= most) }
   }
 
+  @Test func tenQuickRetriesBetweenInferredSleepsAreNoSpin() throws {
+    // vanilla/busy-uffd-write-false-spin (the timed lab run of this session): a healthy write(2)
+    // thread, uffd_io-113, makes 10 quick retries (0.57 ms each) between calls whose sleeps are
+    // inferred (no sched events); it was called SPINNING.
+    let dir = Fixtures.path("lab/vanilla/busy-uffd-write-false-spin")
+    let f = try analyze("\(dir)/fgraph_nosched.txt.gz").files[0]
+    let w = try #require(f.threads.first { $0.tid == 113 })
+    #expect(w.verdict == .inconclusive)
+    #expect(w.episodes.contains { $0.facts == [.loopEndedInInferredSleep(retries: 10)] })
+    #expect(try analyze(dir).exitCode != 1)
+    // With --min-retries 11 the same 10 retries are no loop at all, and the thread sleeps.
+    let eleven = try analyze("\(dir)/fgraph_nosched.txt.gz") { $0.thresholds.minRetries = 11 }
+    #expect(eleven.thread(113)?.verdict == .sleeping)
+  }
+
   @Test func blockedTimeIsStatedOnlyWhereSchedEventsMeasuredIt() throws {
     let dir = Fixtures.path("lab/vanilla/busy-uffd-iouring")
     func sleeps(_ name: String) throws -> [Episode] {

@@ -16,6 +16,17 @@ extension ThreadTracker {
     t.fault.totalCalls += 1
     let (didSleep, inferred) = slept(call)
     if didSleep {
+      if inferred, let r = t.fault.run, r.count >= thresholds.minRetries {
+        // Without sched events a sleep shorter than the inference limit looks like a quick retry: a
+        // loop that ends in an inferred sleep may have slept briefly in every call.
+        t.fault.run = nil
+        t.episodes.append(
+          Episode(
+            verdict: .inconclusive, firstLine: r.firstLine, lastLine: r.lastLine, startNs: r.firstStart,
+            endNs: r.lastEnd,
+            faultCalls: r.count, facts: [.loopEndedInInferredSleep(retries: r.count)], untilEndOfCapture: false,
+            retries: r.marks))
+      }
       flushRun(t, atEnd: false)
       var s = t.fault.sleep ?? SleepPhase(firstStart: call.start, firstLine: call.line)
       s.count += 1

@@ -48,6 +48,9 @@ public enum PhaseFact: Sendable, Codable, Equatable {
   /// SLEEPING: the capture ended after `retries` quick retries, no more than the `mostBeforeSleep` that
   /// the thread made before sleeping in an earlier call.
   case quickRetriesAtEndAsBeforeSleeping(retries: Int, mostBeforeSleep: Int)
+  /// INCONCLUSIVE: `retries` back-to-back retries without sched events, ended by a call whose sleep
+  /// was inferred: brief sleeps in each of them cannot be told from a loop.
+  case loopEndedInInferredSleep(retries: Int)
   /// INCONCLUSIVE: too few back-to-back retries before the capture ended.
   case tooFewRetriesAtEnd(retries: Int, needed: Int)
   /// RESOLVED: the fault returned after quick retries that make no loop.
