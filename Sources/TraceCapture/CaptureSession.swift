@@ -182,20 +182,7 @@ public final class CaptureSession {
   /// Without --comm/--pid: the threads the trace shows in the fault path (and io workers), with
   /// the tasks that own the workers, as they appear.
   static func discovered(_ tracker: ThreadTracker, _ known: [SystemThread]) -> [SystemThread] {
-    var out = known
-    var seen = Set(known.map(\.tid))
-    for s in tracker.liveStatus() where !seen.contains(s.tid) {
-      guard let t = ThreadSelector.lookup(s.tid) else { continue }
-      out.append(t)
-      seen.insert(t.tid)
-      for owner in ThreadSelector.owners(of: [t]) where !seen.contains(owner) {
-        if let o = ThreadSelector.lookup(owner) {
-          out.append(o)
-          seen.insert(owner)
-        }
-      }
-    }
-    return out
+    ThreadSelector.adding(tracker.liveStatus().map(\.tid), to: known)
   }
 
   /// Refuses functions the kernel cannot trace, before touching anything.

@@ -193,21 +193,8 @@ public final class HistCaptureSession {
 
   /// Without --comm/--pid: the threads the retry histogram counts, and the tasks that own workers.
   static func discovered(_ histFile: String, _ known: [SystemThread]) -> [SystemThread] {
-    var out = known
-    var seen = Set(known.map(\.tid))
-    guard let a = try? RunAnalyzer.analyzeFile(histFile, options: AnalysisOptions()) else { return out }
-    for v in a.threads where !seen.contains(v.tid) {
-      guard let t = ThreadSelector.lookup(v.tid) else { continue }
-      out.append(t)
-      seen.insert(t.tid)
-      for owner in ThreadSelector.owners(of: [t]) where !seen.contains(owner) {
-        if let o = ThreadSelector.lookup(owner) {
-          out.append(o)
-          seen.insert(owner)
-        }
-      }
-    }
-    return out
+    guard let a = try? RunAnalyzer.analyzeFile(histFile, options: AnalysisOptions()) else { return known }
+    return ThreadSelector.adding(a.threads.map(\.tid), to: known)
   }
 
   /// Seconds since boot (CLOCK_BOOTTIME, the clock of /proc/uptime in stacks.txt) to the microsecond.

@@ -45,4 +45,23 @@ public enum ThreadSelector {
   public static func owners(of threads: [SystemThread]) -> [Int32] {
     threads.compactMap { t in t.comm.hasPrefix("iou-wrk-") ? Int32(t.comm.dropFirst(8)) : nil }
   }
+
+  /// `known` with the threads of `tids` that exist, each followed by the tasks that own it (io
+  /// workers), none twice.
+  static func adding(_ tids: [Int32], to known: [SystemThread]) -> [SystemThread] {
+    var out = known
+    var seen = Set(known.map(\.tid))
+    for tid in tids where !seen.contains(tid) {
+      guard let t = lookup(tid) else { continue }
+      out.append(t)
+      seen.insert(t.tid)
+      for owner in owners(of: [t]) where !seen.contains(owner) {
+        if let o = lookup(owner) {
+          out.append(o)
+          seen.insert(owner)
+        }
+      }
+    }
+    return out
+  }
 }

@@ -68,15 +68,21 @@ import TraceParse
     #expect(spin.scheduleReturnedAtOnce == true && w.scheduleReturnedAtOnce == true)
   }
 
-  @Test func lostEventsOnTheOnlyCPUAWorkerRanOnCountAndOnAnotherDoNot() throws {
-    // lab/vanilla/kill9: the worker (tid 81) ran on CPU 1 only; edit: a marker after its first fault.
-    let lines = Fixtures.lines(Fixtures.path("lab/vanilla/kill9/fgraph_proc.txt"))
+  /// The verdict of the worker (tid 81) of `lines`, an edit of lab/vanilla/kill9, with a marker
+  /// `CPU:n [LOST 10 EVENTS]` just after the entry of its first fault call.
+  func kill9WorkerVerdict(_ lines: [String]) throws -> (Int) throws -> Verdict? {
     let first = try #require(CaptureEdits.entries(lines, comm: "iou-wrk-81").first)
-    func verdict(_ cpu: Int) throws -> Verdict? {
+    return { cpu in
       var edited = lines
       edited.insert("CPU:\(cpu) [LOST 10 EVENTS]", at: first + 1)
       return try analyze(Fixtures.temporary(edited)).thread(81)?.verdict
     }
+  }
+
+  @Test func lostEventsOnTheOnlyCPUAWorkerRanOnCountAndOnAnotherDoNot() throws {
+    // lab/vanilla/kill9: the worker (tid 81) ran on CPU 1 only; edit: a marker after its first fault.
+    let lines = Fixtures.lines(Fixtures.path("lab/vanilla/kill9/fgraph_proc.txt"))
+    let verdict = try kill9WorkerVerdict(lines)
     #expect(try verdict(0) == .resolved)
     #expect(try verdict(1) == .inconclusive)
   }
@@ -87,12 +93,7 @@ import TraceParse
     let lines = Fixtures.lines(Fixtures.path("lab/vanilla/kill9/fgraph_proc.txt")).map { line in
       line.replacingOccurrences(of: "|   1)", with: "|  70)").replacingOccurrences(of: " 1)  ", with: "70)  ")
     }
-    let first = try #require(CaptureEdits.entries(lines, comm: "iou-wrk-81").first)
-    func verdict(_ cpu: Int) throws -> Verdict? {
-      var edited = lines
-      edited.insert("CPU:\(cpu) [LOST 10 EVENTS]", at: first + 1)
-      return try analyze(Fixtures.temporary(edited)).thread(81)?.verdict
-    }
+    let verdict = try kill9WorkerVerdict(lines)
     #expect(try verdict(0) == .resolved)
     #expect(try verdict(62) == .resolved)
     #expect(try verdict(64) == .inconclusive)  // may have been the worker's: CPUs from 63 up are one bit
@@ -159,11 +160,7 @@ import TraceParse
     let lines = Fixtures.lines(Fixtures.path("lab/vanilla/kill9/fgraph_proc.txt")).map(swapped)
     let first = try #require(CaptureEdits.entries(lines, comm: "iou-wrk-81").first)
     #expect(lines[first].contains("|   0)"))
-    func verdict(_ cpu: Int) throws -> Verdict? {
-      var edited = lines
-      edited.insert("CPU:\(cpu) [LOST 10 EVENTS]", at: first + 1)
-      return try analyze(Fixtures.temporary(edited)).thread(81)?.verdict
-    }
+    let verdict = try kill9WorkerVerdict(lines)
     #expect(try verdict(1) == .resolved)
     #expect(try verdict(0) == .inconclusive)
   }
