@@ -93,6 +93,31 @@ enum HistEdits {
       try Self.worker(Fixtures.temporary(preempted)) { $0.thresholds.minCountedIntervals = k }.verdict == .spinning)
   }
 
+  @Test func eachIntervalCountsTheRetriesSinceThePreviousReading() throws {
+    let v = try Self.worker(Self.hist("vanilla"))
+    // Edit: the first four readings of both histograms dropped, as if the trigger had been read only
+    // from the time the worker had already retried 10,700 times (after its last sleep).
+    let kept = Array(HistEdits.readings(Fixtures.lines(Self.hist("vanilla"))).dropFirst(8))
+    let hits = kept.filter { !HistEdits.isSwitchReading($0) }.map { r -> Int64 in
+      let entry = r.first { $0.contains("[") && $0.contains("\(v.tid)]") }
+      return entry.flatMap { Int64($0.split(separator: " ").last!) } ?? 0
+    }
+    try #require(hits.count > 2 && hits[0] > 0)
+    let edited = try Self.worker(Fixtures.temporary(kept.flatMap { $0 }))
+    // The first kept interval holds the earlier sleep (counts are cumulative); the loop is every
+    // later interval, whose retries add up to the last count less the first.
+    #expect(edited.verdict == .spinning)
+    let (k, n) = try #require(Self.stretch(edited))
+    #expect(k == hits.count - 1)
+    #expect(n == hits[hits.count - 1] - hits[0])
+    // The rate is over the same intervals: from the first kept reading's uptime to the last one's.
+    let uptimes = kept.filter { !HistEdits.isSwitchReading($0) }.compactMap { r in
+      r[0].split(separator: " ").first { $0.hasPrefix("uptime=") }.flatMap { Double($0.dropFirst(7)) }
+    }
+    let span = Int64(((uptimes[uptimes.count - 1] - uptimes[0]) * 1e6).rounded()) * 1000
+    #expect(edited.evidence.contains(.counted(fact: .retryRate(retries: n, spanNs: span))))
+  }
+
   @Test func withoutTheSwitchOutHistogramSleepsAreUnknown() throws {
     // Edit: the sched_switch readings are dropped.
     let lines = HistEdits.readings(Fixtures.lines(Self.hist("vanilla"))).filter { !HistEdits.isSwitchReading($0) }
