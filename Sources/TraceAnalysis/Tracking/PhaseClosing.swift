@@ -81,7 +81,6 @@ extension ThreadTracker {
           startNs: t.fault.lastCallEnd, endNs: t.sched.exit.map(\.timestamp) ?? t.fault.lastCallEnd,
           faultCalls: t.fault.pendingShortRetries,
           facts: facts, untilEndOfCapture: false))
-      t.fault.pendingShortRetries = 0
     }
   }
 

@@ -14,7 +14,7 @@ final class TrackedThread {
   var comm: Symbol = .none
   /// True once `comm` came from a source that prints it in full (sched events, perf, /proc).
   var commIsFull = false
-  var tgid: Int32 = -1
+  var tgid: Int32?
   var stack: [Frame] = []
   var cpuMask: UInt64 = 0
   var firstLine = 0

@@ -58,7 +58,7 @@ public struct FaultLoopDetector {
   private func verdict(for t: TrackedThread, comm: String, isWorker: Bool) -> ThreadVerdict {
     let symbols = tracker.symbols
     var v = ThreadVerdict(
-      tid: t.tid, comm: comm.isEmpty ? "?" : comm, tgid: t.tgid >= 0 ? t.tgid : nil, ownerTid: Self.ownerTid(comm),
+      tid: t.tid, comm: comm.isEmpty ? "?" : comm, tgid: t.tgid, ownerTid: Self.ownerTid(comm),
       isWorker: isWorker, verdict: .notInFault, episodes: t.episodes, evidence: [], caveats: [], loopStack: [],
       retriesPerSecond: nil, cpuSharePercent: nil, scheduleReturnedAtOnce: nil)
     if t.tid < 0 { v.caveats.append(.noTaskColumn(cpu: -2 - t.tid)) }
