@@ -165,6 +165,15 @@ public enum Wording {
       "it burns a CPU, but a running task's /proc stack is empty, so its place in the fault path is not shown"
     case .caughtOnCPU(let n):
       "\(n) snapshot\(n == 1 ? "" : "s") caught it on-CPU in the fault path; one instant does not show a loop"
+    case .faultSnapshotsUndecided(let n, let of, let asleep, let share):
+      if let share {
+        String(
+          format:
+            "in the fault path in %d of %d snapshots, asleep there in %d, at %.0f%% of a CPU: between a sleeper's share and a loop's, so the snapshots cannot tell a loop from a wait",
+          n, of, asleep, share)
+      } else {
+        "in the fault path in \(n) of \(of) snapshots, but no state or CPU time was recorded with them (a /proc/PID/stat line beside each stack gives both), so they cannot tell a loop from a wait"
+      }
     case .countedEvidence:
       "counted evidence (hist triggers, lossless): counts have no order within an interval and no stack; the /proc stacks of the run place the loop"
     case .noSwitchOutCounts:

@@ -175,6 +175,9 @@ public enum Caveat: Sendable, Codable, Equatable {
   case burnsCPUStackNotShown
   /// Needs corroboration: caught on-CPU in the fault path in too few snapshots.
   case caughtOnCPU(snapshots: Int)
+  /// Snapshots show it in the fault path, but not whether it loops: no state or CPU time was
+  /// recorded with them, or it was asleep there at a CPU share between a sleeper's and a loop's.
+  case faultSnapshotsUndecided(inFaultPath: Int, snapshots: Int, asleep: Int, cpuSharePercent: Double?)
   /// Decided from histogram counts: lossless, but without the order of calls inside an interval or
   /// the place of the loop (the stacks of the run give that).
   case countedEvidence

@@ -178,8 +178,15 @@ extension FaultLoopDetector {
     } else if !sleeping.isEmpty && (busy ?? 0) < thresholds.maxAsleepShare {
       v.verdict = .sleeping
       v.evidence.append(.blockedInFaultSnapshots(count: sleeping.count, snapshots: t.snap.snapshots.count))
-    } else if let busy, busy < thresholds.maxAsleepShare, v.isWorker, faultShots.isEmpty {
-      v.verdict = .notInFault
+    } else if !faultShots.isEmpty {
+      // In the fault path, but with no state or CPU time recorded, or asleep there at a CPU share
+      // between a sleeper's and a loop's: the snapshots cannot tell a loop from a wait.
+      v.verdict = .inconclusive
+      v.caveats.append(
+        .faultSnapshotsUndecided(
+          inFaultPath: faultShots.count, snapshots: t.snap.snapshots.count, asleep: sleeping.count,
+          cpuSharePercent: busy.map { $0 * 100 }))
     }
+    // Otherwise the verdict stays NOT_IN_FAULT: no trace, fault sample or snapshot shows a fault.
   }
 }

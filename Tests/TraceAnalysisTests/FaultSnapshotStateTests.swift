@@ -1,0 +1,44 @@
+import Foundation
+import Testing
+
+@testable import TraceAnalysis
+
+/// /proc stacks that show a worker in the fault path but not whether it loops: INCONCLUSIVE, never
+/// an all-clear. Built from the real /proc samples of the uffd-retry-sleep live capture, whose worker
+/// tid 160 sleeps in handle_userfault (states S and D, 1 tick of CPU time in 5.5 s).
+@Suite struct FaultSnapshotStateTests {
+  static let stacks = Fixtures.path("lab/live-capture/uffd-retry-sleep/overrun/hist-armed/stacks.txt")
+
+  static func worker(_ path: String, _ configure: (inout AnalysisOptions) -> Void = { _ in }) throws -> ThreadVerdict {
+    try #require(try analyze(path, configure).thread(160))
+  }
+
+  @Test func stacksWithoutStatLinesAreInconclusive() throws {
+    #expect(try Self.worker(Self.stacks).verdict == .sleeping)
+    // Edit: every `stat:` line dropped (`cat /proc/PID/task/*/stack` alone, as users often paste it).
+    let path = Fixtures.temporary(Fixtures.lines(Self.stacks).filter { !$0.hasPrefix("stat: ") })
+    let run = try analyze(path)
+    #expect(run.verdict == .inconclusive && run.exitCode == 3)
+    let v = try #require(run.thread(160))
+    #expect(v.verdict == .inconclusive)
+    #expect(v.caveats == [.faultSnapshotsUndecided(inFaultPath: 12, snapshots: 12, asleep: 0, cpuSharePercent: nil)])
+    #expect(!v.evidence.contains(.noFaultPath))
+  }
+
+  @Test func asleepInTheFaultPathIsSleepingOnlyBelowTheAsleepShare() throws {
+    let v = try Self.worker(Self.stacks)
+    let (from, to, span) = try #require(
+      v.evidence.lazy.compactMap { e -> (Int64, Int64, Int64)? in
+        if case .procStat(let a, let b, let s, _, _, _) = e { (a, b, s) } else { nil }
+      }.first)
+    // The share exactly as the analysis computes it from the counters.
+    let share = (Double(to) - Double(from)) / 100 / (Double(span) / 1e9)
+    #expect(share > 0)
+    let below = try Self.worker(Self.stacks) { $0.thresholds.maxAsleepShare = share.nextUp }
+    #expect(below.verdict == .sleeping)
+    let at = try Self.worker(Self.stacks) { $0.thresholds.maxAsleepShare = share }
+    #expect(at.verdict == .inconclusive)
+    #expect(
+      at.caveats == [.faultSnapshotsUndecided(inFaultPath: 12, snapshots: 12, asleep: 12, cpuSharePercent: share * 100)])
+  }
+}
