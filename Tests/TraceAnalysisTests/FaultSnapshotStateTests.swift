@@ -39,6 +39,7 @@ import Testing
     let at = try Self.worker(Self.stacks) { $0.thresholds.maxAsleepShare = share }
     #expect(at.verdict == .inconclusive)
     #expect(
-      at.caveats == [.faultSnapshotsUndecided(inFaultPath: 12, snapshots: 12, asleep: 12, cpuSharePercent: share * 100)])
+      at.caveats == [.faultSnapshotsUndecided(inFaultPath: 12, snapshots: 12, asleep: 12, cpuSharePercent: share * 100)]
+    )
   }
 }
