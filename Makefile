@@ -36,8 +36,11 @@ demo: build
 	@$(BIN) compare fixtures/shared-traces/vanilla-6.12.117/threadexit fixtures/shared-traces/fix-fail-fault/threadexit | head -12; \
 	  echo "(exit status $${PIPESTATUS[0]}: 0 = the fix is CONFIRMED)"
 
+## test: lint, then the whole suite; the tests' temporary files go to a directory of their own, removed
+## after the run (they are 100+ MiB per run: left in /tmp, runs filled the disk).
 test: deps lint
-	$(SWIFT) test
+	@t=$$(mktemp -d "$${TMPDIR:-/tmp}/iou-test.XXXXXX") && echo "$(SWIFT) test  # TMPDIR=$$t, removed after" \
+	  && TMPDIR=$$t $(SWIFT) test; s=$$?; rm -rf "$$t"; exit $$s
 
 ## lint: swift-format style (.swift-format), warnings are errors.
 lint:

@@ -23,6 +23,7 @@ import re
 import shutil
 import subprocess
 import sys
+import tempfile
 import time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -100,11 +101,16 @@ def candidates(path):
 
 
 def run(cmd, timeout):
+    # The tests' temporary files go to a directory of their own, removed after each run.
+    tmp = tempfile.mkdtemp(prefix="iou-mutants-tmp.")
     try:
-        r = subprocess.run(cmd, cwd=SCRATCH, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, timeout=timeout)
+        r = subprocess.run(cmd, cwd=SCRATCH, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, timeout=timeout,
+                           env={**os.environ, "TMPDIR": tmp})
         return r.returncode, r.stdout.decode(errors="replace")
     except subprocess.TimeoutExpired:
         return -1, "timeout"
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
 
 
 def main():
