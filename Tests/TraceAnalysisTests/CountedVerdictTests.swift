@@ -143,6 +143,26 @@ enum HistEdits {
       })
   }
 
+  @Test func switchOutReadingsPastTheLimitAreCountedNotKept() throws {
+    // Edit: the last reading of the retry histogram, then the last sched_switch reading, cut to the
+    // worker's entries (so that the counts stay under their own limit), repeated up to and past the
+    // limit of kept readings.
+    let readings = HistEdits.readings(Fixtures.lines(Self.hist("vanilla")))
+    let retryReading = try #require(readings.last { !HistEdits.isSwitchReading($0) })
+    let tid = try Self.worker(Self.hist("vanilla")).tid
+    let switchReading = try #require(readings.last(where: HistEdits.isSwitchReading)).filter {
+      !$0.hasPrefix("{ prev_pid:")
+        || $0.hasPrefix("{ prev_pid: \(String(repeating: " ", count: 10 - String(tid).count))\(tid),")
+    }
+    try #require(switchReading.count(where: { $0.hasPrefix("{ prev_pid:") }) == 3)
+    for extra in [0, 5] {
+      let repeated = Array(repeating: switchReading, count: CountedReadings.maxReadings + extra).flatMap { $0 }
+      let v = try Self.worker(Fixtures.temporary(retryReading + repeated))
+      let notKept = v.caveats.compactMap { if case .countsNotKept(let n) = $0 { n } else { nil } }
+      #expect(notKept == (extra > 0 ? [extra] : []), "\(extra) more")
+    }
+  }
+
   @Test func theSavedFolderGivesTheVerdictTheLiveCapturePrinted() throws {
     let captures = ["hist-armed", "hist-1", "hist-2", "hist-3", "hist-overrun", "fgraph-overrun", "auto-overrun"]
     for kernel in ["vanilla", "seed-series", "uffd-retry-sleep", "iowq-fail-fault"] {
