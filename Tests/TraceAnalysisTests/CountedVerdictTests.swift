@@ -18,6 +18,20 @@ enum HistEdits {
 
   static func isSwitchReading(_ r: [String]) -> Bool { r[0].contains("event=sched/sched_switch") }
 
+  /// What a reading says of `tid`, read from its text: the hits of a retry reading, or the
+  /// switch-outs in `states` (prev_state values) of a sched_switch reading; 0 when it has no entry.
+  static func count(_ r: [String], tid: Int32, states: [Int] = []) -> Int64 {
+    r.reduce(Int64(0)) { sum, l in
+      let fields = l.split(whereSeparator: { " {}[],:".contains($0) })
+      let matches =
+        isSwitchReading(r)
+        ? fields.count >= 6 && fields[0] == "prev_pid" && fields[1] == "\(tid)"
+          && states.contains { fields[3] == "\($0)" }
+        : fields.count >= 5 && fields[0] == "common_pid" && fields[fields.count - 3] == "\(tid)"
+      return matches ? sum + Int64(fields.last!)! : sum
+    }
+  }
+
   /// Adds an entry `{ prev_pid: tid, prev_state: state } hitcount: 1` to every sched_switch reading
   /// from the `from`-th one on (counts are cumulative, so a switch-out shows in every later reading).
   static func addSwitchOut(_ lines: [String], tid: Int32, state: Int, from: Int) -> [String] {
@@ -110,12 +124,32 @@ enum HistEdits {
     let (k, n) = try #require(Self.stretch(edited))
     #expect(k == hits.count - 1)
     #expect(n == hits[hits.count - 1] - hits[0])
+    // All the kept intervals, the first from zero, count the last reading's hits.
+    #expect(
+      edited.evidence.contains(.counted(fact: .countedRetries(retries: hits[hits.count - 1], readings: hits.count))))
     // The rate is over the same intervals: from the first kept reading's uptime to the last one's.
     let uptimes = kept.filter { !HistEdits.isSwitchReading($0) }.compactMap { r in
       r[0].split(separator: " ").first { $0.hasPrefix("uptime=") }.flatMap { Double($0.dropFirst(7)) }
     }
     let span = Int64(((uptimes[uptimes.count - 1] - uptimes[0]) * 1e6).rounded()) * 1000
     #expect(edited.evidence.contains(.counted(fact: .retryRate(retries: n, spanNs: span))))
+  }
+
+  @Test func aSleepingWorkersRetriesAndSleepsAreTheLastReadingsCounts() throws {
+    // The uffd-retry-sleep worker sleeps in S (1) or D (2) on every retry; both states are sleeps.
+    let path = Self.hist("uffd-retry-sleep")
+    let v = try Self.worker(path)
+    #expect(v.verdict == .sleeping)
+    let readings = HistEdits.readings(Fixtures.lines(path))
+    let retries = HistEdits.count(try #require(readings.last { !HistEdits.isSwitchReading($0) }), tid: v.tid)
+    let sleeps = HistEdits.count(
+      try #require(readings.last(where: HistEdits.isSwitchReading)), tid: v.tid, states: [1, 2])
+    try #require(retries > 0 && sleeps > 0)
+    let slept = v.evidence.compactMap { e -> (Int64, Int64)? in
+      if case .counted(.retriesWithSleeps(let n, let s, _, _)) = e { (n, s) } else { nil }
+    }
+    #expect(slept.count == 1 && slept.first! == (retries, sleeps))
+    #expect(v.evidence.contains(.counted(fact: .countedRetries(retries: retries, readings: readings.count / 2))))
   }
 
   @Test func withoutTheSwitchOutHistogramSleepsAreUnknown() throws {

@@ -68,7 +68,7 @@ struct CountedReadings {
       }
       var r = HitsReading(timestamp: ctx.timestamp, line: h.firstLine, dropped: h.dropped ?? 0)
       for e in h.entries where keep() {
-        r.hits[e.tid, default: 0] = r.hits[e.tid, default: 0].addingSaturated(e.hits)
+        r.hits.add(e.hits, for: e.tid)
         if e.comm != .none { comms[e.tid] = e.comm }
       }
       hits.append(r)
@@ -77,9 +77,9 @@ struct CountedReadings {
       for e in h.entries where keep() {
         switch e.state {
         case .sleeping, .uninterruptible:
-          r.sleeps[e.tid, default: 0] = r.sleeps[e.tid, default: 0].addingSaturated(e.hits)
-        case .running: r.preemptions[e.tid, default: 0] = r.preemptions[e.tid, default: 0].addingSaturated(e.hits)
-        case .dead: r.exits[e.tid, default: 0] = r.exits[e.tid, default: 0].addingSaturated(e.hits)
+          r.sleeps.add(e.hits, for: e.tid)
+        case .running: r.preemptions.add(e.hits, for: e.tid)
+        case .dead: r.exits.add(e.hits, for: e.tid)
         default: break
         }
       }
@@ -96,5 +96,12 @@ struct CountedReadings {
     }
     stored += 1
     return true
+  }
+}
+
+extension [Int32: Int64] {
+  /// Adds `count` to the count of `tid` (0 when it has none), saturating.
+  mutating func add(_ count: Int64, for tid: Int32) {
+    self[tid] = (self[tid] ?? 0).addingSaturated(count)
   }
 }
