@@ -27,6 +27,28 @@ import Testing
     #expect(e.facts.contains { if case .inNewCallAtEnd = $0 { true } else { false } })
   }
 
+  @Test func twoCallsThatSleptHaveAWakeUpRateAndOneHasNone() throws {
+    // Edit: the uffd-retry-sleep cancel capture cut before the worker's second or third call of
+    // handle_userfault, so that its sleeping phase holds one or two calls that slept and returned.
+    let lines = Fixtures.lines(lab("uffd-retry-sleep/cancel/fgraph_proc.txt"))
+    let entries = lines.indices.filter {
+      lines[$0].contains("iou-wrk-81") && lines[$0].hasSuffix("handle_userfault() {")
+    }
+    func sleep(cutBefore call: Int) throws -> [PhaseFact] {
+      let run = try analyze(Fixtures.temporary(Array(lines[..<entries[call]])))
+      let w = try #require(run.files[0].threads.first { $0.isWorker })
+      return try #require(w.episodes.first { $0.verdict == .sleeping }).facts
+    }
+    func seconds(_ line: String) -> Int64 { Int64((Double(line.split(separator: " ")[0])! * 1e6).rounded()) * 1000 }
+    let two = try sleep(cutBefore: 2)
+    #expect(two.contains(.sleptThenReturned(calls: 2)))
+    let span = seconds(lines[entries[2] - 1]) - seconds(lines[entries[0]])
+    #expect(two.contains(.wokeAndRetried(calls: 2, spanNs: span)))
+    let one = try sleep(cutBefore: 1)
+    #expect(one.contains(.sleptThenReturned(calls: 1)))
+    #expect(!one.contains { if case .wokeAndRetried = $0 { true } else { false } })
+  }
+
   @Test(arguments: ["cancel", "ringclose", "sigstop", "threadexit"])
   func everySpinningScenarioSpinsOnVanilla(scenario: String) throws {
     #expect(try analyze(lab("vanilla/\(scenario)")).verdict == .spinning)

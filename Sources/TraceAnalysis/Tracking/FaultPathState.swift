@@ -39,11 +39,18 @@ struct FaultCall {
   /// schedule() calls inside, and those that returned without a switch-out.
   var schedules = 0
   var schedulesReturnedAtOnce = 0
-  /// Stack index of an open schedule() frame, and whether the thread switched out inside it.
-  var scheduleDepth: Int?
-  var scheduleSwitched = false
+  /// The schedule() frame open inside the call, if any.
+  var openSchedule: OpenSchedule?
   /// The longest schedule() inside (ns), for inferring sleeps without sched events.
   var longestSchedule: Int64 = 0
+}
+
+/// A schedule() frame open inside a fault call.
+struct OpenSchedule {
+  /// The frame's index in the thread's stack.
+  var depth: Int
+  /// The thread switched out (preempted) inside it.
+  var switched = false
 }
 
 /// Back-to-back retries that each returned without sleeping.

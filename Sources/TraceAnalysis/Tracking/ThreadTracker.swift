@@ -157,9 +157,8 @@ public final class ThreadTracker: TraceRecordSink {
     let role = roles.role(fn)
     if role.contains(.retry), t.fault.openCall == nil {
       beginCall(t, fn, ctx)
-    } else if role.contains(.schedule), t.fault.openCall != nil, t.fault.openCall!.scheduleDepth == nil {
-      t.fault.openCall!.scheduleDepth = t.stack.count
-      t.fault.openCall!.scheduleSwitched = false
+    } else if role.contains(.schedule), t.fault.openCall != nil, t.fault.openCall!.openSchedule == nil {
+      t.fault.openCall!.openSchedule = OpenSchedule(depth: t.stack.count)
     }
     if t.stack.count < 4096 { t.stack.append(Frame(function: fn, timestamp: ctx.timestamp, line: ctx.line)) }
   }
@@ -231,11 +230,11 @@ public final class ThreadTracker: TraceRecordSink {
     let role = roles.role(frame.function)
     let elapsed =
       duration ?? ctx.timestamp.flatMap { end in frame.timestamp.map { max(0, end.subtractingSaturated($0)) } }
-    if t.fault.openCall != nil, let d = t.fault.openCall!.scheduleDepth, d == t.stack.count {
+    if let s = t.fault.openCall?.openSchedule, s.depth == t.stack.count {
       t.fault.openCall!.schedules += 1
-      if !t.fault.openCall!.scheduleSwitched { t.fault.openCall!.schedulesReturnedAtOnce += 1 }
+      if !s.switched { t.fault.openCall!.schedulesReturnedAtOnce += 1 }
       t.fault.openCall!.longestSchedule = max(t.fault.openCall!.longestSchedule, elapsed ?? 0)
-      t.fault.openCall!.scheduleDepth = nil
+      t.fault.openCall!.openSchedule = nil
     }
     if role.contains(.retry), let call = t.fault.openCall {
       endCall(t, call, end: ctx.timestamp, line: ctx.line)
@@ -267,7 +266,7 @@ public final class ThreadTracker: TraceRecordSink {
         t.fault.openCall!.sleptBlocked = true
       } else {
         t.fault.openCall!.preemptions += 1
-        if t.fault.openCall!.scheduleDepth != nil { t.fault.openCall!.scheduleSwitched = true }
+        if t.fault.openCall!.openSchedule != nil { t.fault.openCall!.openSchedule!.switched = true }
       }
     }
   }
