@@ -86,40 +86,43 @@ extension ByteSpan {
     return (sum, i)
   }
 
-  /// ``parseDecimal(from:scaleDigits:)`` with the fraction read eight bytes at a time (SWAR):
+  /// ``parseDecimal(from:scaleDigits:)`` with the digits before the dot (up to seven) and the
+  /// fraction each read eight bytes at a time (SWAR):
   /// the same results, for the timestamps and durations of every function_graph line. Falls back to
   /// the byte loop near the end of the span, for long fractions and for fractions longer than the
   /// scale.
-  @inlinable public func parseFixedPoint(from: Int, scaleDigits: Int) -> (value: Int64, end: Int)? {
+  @inlinable @inline(__always) public func parseFixedPoint(from: Int, scaleDigits: Int) -> (value: Int64, end: Int)? {
     guard let p = base, from >= 0, scaleDigits >= 0, scaleDigits <= 18 else {
       return parseDecimal(from: from, scaleDigits: scaleDigits)
     }
     var i = from
     var whole: Int64 = 0
     let fastEnd = Swift.min(count, from + 18)
-    while i < fastEnd {
-      let d = p[i] &- 0x30
-      if d > 9 { break }
-      whole = whole &* 10 &+ Int64(d)
-      i += 1
+    if from + 8 <= count {
+      // Up to seven digits before the dot (every timestamp and duration): one word.
+      let head = ByteWords.digitValues(UnsafeRawPointer(p + from).loadUnaligned(as: UInt64.self).littleEndian)
+      let digits = ByteWords.leadingDigits(head)
+      if digits < 8 {
+        whole = digits > 0 ? Int64(ByteWords.decimalValue(head, digits: digits)) : 0
+        i += digits
+      }
+    }
+    if i == from {
+      while i < fastEnd {
+        let d = p[i] &- 0x30
+        if d > 9 { break }
+        whole = whole &* 10 &+ Int64(d)
+        i += 1
+      }
     }
     guard i > from, i < fastEnd, p[i] == 0x2E, i + 9 <= count else {
       return parseDecimal(from: from, scaleDigits: scaleDigits)
     }
     // Eight bytes after the dot: how many lead with digits, and their value.
-    let w = UnsafeRawPointer(p + i + 1).loadUnaligned(as: UInt64.self).littleEndian ^ 0x3030_3030_3030_3030
-    let high: UInt64 = 0x8080_8080_8080_8080
-    let nonDigit = (w & high) | (((w & ~high) &+ 0x7676_7676_7676_7676) & high)
-    let digits = nonDigit == 0 ? 8 : nonDigit.trailingZeroBitCount >> 3
+    let w = ByteWords.digitValues(UnsafeRawPointer(p + i + 1).loadUnaligned(as: UInt64.self).littleEndian)
+    let digits = ByteWords.leadingDigits(w)
     guard digits < 8, digits <= scaleDigits else { return parseDecimal(from: from, scaleDigits: scaleDigits) }
-    var frac: UInt64 = 0
-    if digits > 0 {
-      var v = w << UInt64(64 - 8 * digits)
-      v = ((v & 0x0F0F_0F0F_0F0F_0F0F) &* 2561) >> 8
-      v = ((v & 0x00FF_00FF_00FF_00FF) &* 6_553_601) >> 16
-      v = ((v & 0x0000_FFFF_0000_FFFF) &* 42_949_672_960_001) >> 32
-      frac = v
-    }
+    let frac = digits > 0 ? ByteWords.decimalValue(w, digits: digits) : 0
     let (scaled, o) = whole.multipliedReportingOverflow(by: ByteNumbers.powerOfTen(scaleDigits))
     if o { return nil }
     let (sum, o2) = scaled.addingReportingOverflow(Int64(frac) &* ByteNumbers.powerOfTen(scaleDigits - digits))
@@ -152,7 +155,7 @@ extension ByteSpan {
 /// Constants of the number parsers.
 public enum ByteNumbers {
   /// 10^`n` for `n` in 0...18 (a jump table, no global array on the hot path).
-  @inlinable public static func powerOfTen(_ n: Int) -> Int64 {
+  @inlinable @inline(__always) public static func powerOfTen(_ n: Int) -> Int64 {
     switch n {
     case 0: 1
     case 1: 10

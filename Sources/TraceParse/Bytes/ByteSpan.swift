@@ -91,7 +91,7 @@ public struct ByteSpan {
   /// Index of the first byte at or after `from` that is not a space or tab.
   /// Runs of spaces (function_graph indentation, padded columns) are skipped eight bytes at a time:
   /// the first non-space byte of a word is found from its trailing zero bits.
-  @inlinable public func skipSpaces(from: Int) -> Int {
+  @inlinable @inline(__always) public func skipSpaces(from: Int) -> Int {
     var i = from
     guard let p = base, i >= 0 else { return i }
     let raw = UnsafeRawPointer(p)
@@ -102,6 +102,16 @@ public struct ByteSpan {
         continue
       }
       i += w.littleEndian.trailingZeroBitCount >> 3
+      if p[i] != 0x09 { return i }
+      i += 1
+    }
+    if i < count, count >= 8 {
+      // Fewer than eight bytes left: the span's last word, shifted past the bytes before `i`.
+      let w =
+        (raw.loadUnaligned(fromByteOffset: count - 8, as: UInt64.self).littleEndian ^ 0x2020_2020_2020_2020)
+        &>> UInt64(8 * (i - (count - 8)))
+      if w == 0 { return count }
+      i += w.trailingZeroBitCount >> 3
       if p[i] != 0x09 { return i }
       i += 1
     }

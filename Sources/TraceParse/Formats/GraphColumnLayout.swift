@@ -37,6 +37,11 @@ struct GraphColumnLayout {
     i == 0 ? columns.0 : i == 1 ? columns.1 : columns.2
   }
 
+  /// True when the first column is read only from a leading number (a timestamp or a CPU), which
+  /// starts at the first byte that is not blank. (A duration may open with `#`, a proc with any
+  /// byte.)
+  var opensWithNumber: Bool { count > 0 && (columns.0 == .absoluteTime || columns.0 == .cpuAndProc) }
+
   /// True when `line` has a pipe at every learnt offset.
   @inline(__always) func fits(_ line: ByteSpan) -> Bool {
     let bar = UInt8(ascii: "|")

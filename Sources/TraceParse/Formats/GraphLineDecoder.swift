@@ -36,9 +36,13 @@ struct GraphLineDecoder {
 
   /// Reads `line`, or returns nil when the full path must read it.
   mutating func decode(_ line: ByteSpan) -> GraphLine? {
+    // A layout opening with a number (timestamp or CPU) accepts no special line: they open with
+    // none of its digits. So the common line skips that test.
+    let fits = layout.fits(line)
+    if fits, layout.opensWithNumber, let g = columns(line, layout) { return g }
     let first = line.skipSpaces(from: 0)
     guard first < line.count, !Self.isSpecialLine(line, first: first) else { return nil }
-    if layout.fits(line), let g = columns(line, layout) { return g }
+    if fits, !layout.opensWithNumber, let g = columns(line, layout) { return g }
     if let g = event(line) { return g }
     guard let learnt = Self.learn(line) else { return nil }
     // The same bytes may mean another thing in another column: the remembered one goes.
@@ -72,13 +76,18 @@ struct GraphLineDecoder {
     var g = GraphLine(call: .entry, isEventLine: false)
     var comm = ByteSpan.empty
     taskColumn.pending = .empty
+    guard let base = line.base else { return nil }
     var start = 0
     for i in 0..<layout.count {
+      // The pipes lie inside the line (`fits`, or just learnt from it) and in increasing order.
       let end = layout.pipe(i)
-      let column = line.slice(start, end)
+      let column = ByteSpan(base: base + start, count: end - start)
       switch layout.column(i) {
       case .absoluteTime:
-        guard let ts = Self.absoluteTime(column, room: line.suffix(from: start)) else { return nil }
+        guard
+          let ts = Self.printedTime(column)
+            ?? Self.absoluteTime(column, room: ByteSpan(base: column.base, count: line.count - start))
+        else { return nil }
         g.timestamp = ts
       case .cpuAndProc:
         if taskColumn.holds(column) {
@@ -105,17 +114,25 @@ struct GraphLineDecoder {
           taskColumn.pending = column
         }
       case .duration:
-        guard let d = Self.duration(column, room: line.suffix(from: start)) else { return nil }
+        let room = ByteSpan(base: column.base, count: line.count - start)
+        guard let d = Self.printedDuration(column, room: room) ?? Self.duration(column, room: room) else { return nil }
         g.duration = d
       }
       start = end + 1
     }
-    let body = line.suffix(from: start)
-    // The full path's columns end at the last `|` before any `/*`: the call must have none.
-    if let pipe = body.firstIndex(of: UInt8(ascii: "|")) {
-      guard let comment = body.firstIndex(of: "/*"), comment < pipe else { return nil }
+    let body = ByteSpan(base: base + start, count: line.count - start)
+    let name: ByteSpan
+    if let plain = GraphBody.plainCall(body) {
+      g.call = plain.call
+      name = plain.name
+    } else {
+      // The full path's columns end at the last `|` before any `/*`: the call must have none.
+      if let pipe = body.firstIndex(of: UInt8(ascii: "|")) {
+        guard let comment = body.firstIndex(of: "/*"), comment < pipe else { return nil }
+      }
+      guard let called = Self.call(body, &g) else { return nil }
+      name = called
     }
-    guard let name = Self.call(body, &g) else { return nil }
     if !taskColumn.pending.isEmpty {
       if g.hasProc {
         g.comm = symbols.intern(comm, hint: lastComm)
@@ -211,22 +228,24 @@ struct GraphLineDecoder {
   }
 
   /// The duration column in the one form the full path reads only as a duration: blank (-1), or
-  /// `[mark] N.NNN us` with nothing after the unit.
+  /// `[mark] N.NNN us` with nothing after the unit. `room` is the line from the column on (see
+  /// absoluteTime). Read in place: the bounds the full path trims to are where the blanks start.
   @inline(__always) private static func duration(_ c: ByteSpan, room: ByteSpan) -> Int64? {
-    let t = c.trimmed()
-    if t.isEmpty { return -1 }
-    var i = 0
-    switch t[0] {
+    let n = c.count
+    var i = c.skipSpaces(from: 0)
+    if i == n { return -1 }
+    switch c[i] {
     case UInt8(ascii: "+"), UInt8(ascii: "!"), UInt8(ascii: "#"), UInt8(ascii: "*"), UInt8(ascii: "@"),
       UInt8(ascii: "$"):
-      i = t.skipSpaces(from: 1)
+      i = c.skipSpaces(from: i + 1)
     default: break
     }
-    // Read in the rest of the line (see absoluteTime): the number ends inside `t` all the same.
-    let wide = ByteSpan(base: t.base, count: room.count - (t.base.map { $0 - room.base! } ?? 0))
-    guard let v = wide.parseFixedPoint(from: i, scaleDigits: 3), v.end <= t.count else { return nil }
-    let unit = t.skipSpaces(from: v.end)
-    guard unit == t.count - 2, t.matches("us", at: unit) else { return nil }
+    // A number ends at a blank or at the column's pipe, inside `c` all the same.
+    guard let v = room.parseFixedPoint(from: i, scaleDigits: 3), v.end <= n else { return nil }
+    let unit = c.skipSpaces(from: v.end)
+    guard unit + 2 <= n, c[unit] == UInt8(ascii: "u"), c[unit + 1] == UInt8(ascii: "s"),
+      c.skipSpaces(from: unit + 2) == n
+    else { return nil }
     return v.value
   }
 
@@ -336,7 +355,23 @@ struct TaskColumnCache {
   /// True when `column` is byte for byte the column remembered last.
   @inline(__always) mutating func holds(_ column: ByteSpan) -> Bool {
     guard column.count == length, let p = column.base else { return false }
-    return withUnsafeBytes(of: &bytes) { memcmp($0.baseAddress!, p, length) == 0 }
+    let n = length
+    guard n >= 8 else { return withUnsafeBytes(of: &bytes) { memcmp($0.baseAddress!, p, n) == 0 } }
+    // Word by word, the last word overlapping the one before (columns are 20-odd bytes).
+    let line = UnsafeRawPointer(p)
+    return withUnsafeBytes(of: &bytes) { kept in
+      var k = 0
+      while k + 8 < n {
+        if line.loadUnaligned(fromByteOffset: k, as: UInt64.self)
+          != kept.loadUnaligned(fromByteOffset: k, as: UInt64.self)
+        {
+          return false
+        }
+        k += 8
+      }
+      return line.loadUnaligned(fromByteOffset: n - 8, as: UInt64.self)
+        == kept.loadUnaligned(fromByteOffset: n - 8, as: UInt64.self)
+    }
   }
 
   /// Sets the task fields of `g` from the remembered column.
