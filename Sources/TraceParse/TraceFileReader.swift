@@ -195,7 +195,8 @@ public struct TraceFileReader {
         } else if parser != nil {
           parser!.parse(line, number: number, into: &sink, log: &log)
         }
-        if parser != nil {
+        // (`ftrace` first: testing the optional class costs nothing, the enum around it a copy.)
+        if ftrace != nil || parser != nil {
           // What the file looks like, for the error when a forced format reads nothing.
           if number <= FormatSniffer.sampleLines { sniffer.observe(line) }
           if number & 63 == 0 {

@@ -92,59 +92,79 @@ public final class ThreadTracker: TraceRecordSink {
     t.commIsFull = true
   }
 
-  public func receive(_ record: TraceRecord) {
-    guard !finished else { return }
+  /// Counts a record and the span of lines and times seen (first thing for every record).
+  @inline(__always)
+  private func noteRecord(_ ctx: RecordContext) {
     records += 1
-    let ctx = record.context
     lastLine = ctx.line
     if let ts = ctx.timestamp {
       if firstTimestamp == nil { firstTimestamp = ts }
       lastTimestamp = max(lastTimestamp ?? ts, ts)
     }
+  }
+
+  public func receive(_ record: TraceRecord) {
+    guard !finished else { return }
+    // One switch, each case counting its record first: the function records (nearly all of a
+    // graph) are not switched on twice.
     switch record {
     case .functionEntry(let ctx, let fn):
+      noteRecord(ctx)
       sawFunctionRecords = true
       enter(owner(ctx), fn, ctx)
     case .functionExit(let ctx, let fn, let duration):
+      noteRecord(ctx)
       sawFunctionRecords = true
       exit(owner(ctx), fn, duration, ctx)
     case .functionLeaf(let ctx, let fn, let duration):
+      noteRecord(ctx)
       sawFunctionRecords = true
       leaf(owner(ctx), fn, duration, ctx)
     case .schedSwitch(let ctx, let sw):
+      noteRecord(ctx)
       sawSchedSwitch = true
       switchOut(sw, ctx)
       switchIn(sw, ctx)
-    case .schedWakeup(_, let target, let comm):
+    case .schedWakeup(let ctx, let target, let comm):
+      noteRecord(ctx)
       let t = thread(target)
       setFullComm(t, comm)
       if t.fault.openCall != nil { t.fault.openCall!.wakeups += 1 }
     case .processExit(let ctx, let tid, let comm):
+      noteRecord(ctx)
       let t = thread(tid)
       setFullComm(t, comm)
       t.sched.exit = (ctx.line, ctx.timestamp)
-    case .graphTaskChange(_, let prevTid, let nextTid, let nextComm):
+    case .graphTaskChange(let ctx, let prevTid, let nextTid, let nextComm):
+      noteRecord(ctx)
       let p = thread(prevTid)
       if p.fault.openCall != nil { p.fault.openCall!.bannerSwitch = true }
       let n = thread(nextTid)
       if !n.commIsFull, n.comm == .none { n.comm = nextComm }
     case .lost(let ctx, let count):
+      noteRecord(ctx)
       lost.append(LostMarker(line: ctx.line, cpu: ctx.cpu, count: count, timestamp: ctx.timestamp ?? lastTimestamp))
       lostTotal = Int(Int64(lostTotal).addingSaturated(count ?? 1))
     case .event(let ctx, let name):
+      noteRecord(ctx)
       let t = owner(ctx)
       if name == heldLocksEvent { t.snap.namedByLockdep = true }
     case .claim(let ctx, let claim):
+      noteRecord(ctx)
       claims[owner(ctx).tid, default: []].append(claim)
     case .histogram(let ctx, let h):
+      noteRecord(ctx)
       counted.add(h, at: ctx) { roles.role($0).contains(.retry) }
     case .sample(let ctx, let event, let period, let stack):
+      noteRecord(ctx)
       sawSamples = true
       recordSample(owner(ctx), ctx, event, period, stack)
     case .stackSnapshot(let ctx, let source, let state, let stack):
+      noteRecord(ctx)
       sawSnapshots = true
       recordSnapshot(owner(ctx), ctx, source, state, stack)
     case .cpuTimeSample(let ctx, let state, let user, let system):
+      noteRecord(ctx)
       sawSnapshots = true
       let t = owner(ctx)
       t.snap.cpuTimes.append((ctx.timestamp, state, user.addingSaturated(system), system, ctx.line))

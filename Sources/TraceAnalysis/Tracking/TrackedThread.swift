@@ -36,7 +36,7 @@ final class TrackedThread {
   init(tid: Int32) { self.tid = tid }
 
   /// Notes that the thread ran on `cpu`; CPUs from 63 up share the top bit.
-  func noteCPU(_ cpu: Int32) {
+  @inline(__always) func noteCPU(_ cpu: Int32) {
     if cpu >= 0 { cpuMask |= 1 << UInt64(min(cpu, 63)) }
   }
 

@@ -3,7 +3,7 @@
 /// SipHash `Hasher`, which costs several times more per name on the hot path.
 extension ByteSpan {
   /// A 64-bit hash of the bytes (seeded, so that tables built on it can be salted).
-  @inlinable public func symbolHash(seed: UInt64 = 0x9E37_79B9_7F4A_7C15) -> UInt64 {
+  @inlinable @inline(__always) public func symbolHash(seed: UInt64 = 0x9E37_79B9_7F4A_7C15) -> UInt64 {
     var h = seed ^ UInt64(truncatingIfNeeded: count)
     guard let p = base, count > 0 else { return h }
     let raw = UnsafeRawPointer(p)

@@ -71,7 +71,10 @@ public final class FtraceTextParser: LineParser {
     } else if g.hasProc {
       ctx.tid = g.tid
       ctx.comm = g.comm
-      if ctx.cpu >= 0, ctx.tid >= 0 { cpuTask[ctx.cpu] = (ctx.tid, ctx.comm) }
+      // Consecutive lines of a CPU mostly name the task it already has: no write then.
+      if ctx.cpu >= 0, ctx.tid >= 0, cpuTask[ctx.cpu].map({ $0.tid != ctx.tid || $0.comm != ctx.comm }) ?? true {
+        cpuTask[ctx.cpu] = (ctx.tid, ctx.comm)
+      }
     } else if ctx.cpu >= 0, let task = cpuTask[ctx.cpu] {
       ctx.tid = task.tid
       ctx.comm = task.comm

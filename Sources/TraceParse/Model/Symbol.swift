@@ -13,54 +13,99 @@ public struct Symbol: Hashable, Sendable, Comparable {
 }
 
 /// Interns byte strings so that records carry 32-bit ids instead of `String`s.
-/// Lookups hash the bytes in place and allocate nothing for names already seen.
+/// Lookups hash the bytes in place and allocate nothing for names already seen. The storage is
+/// raw memory the table owns (no array's bounds checks, uniqueness checks or reference counts on
+/// the hot path): the names' bytes one after the other, each name's place, and an open-addressing
+/// table whose slots keep the high half of the name's hash beside its id, so that a slot of
+/// another name is passed over without looking at its bytes.
 public final class SymbolTable {
-  private var arena: [UInt8] = []
-  private var starts: [Int] = [0]
-  private var lengths: [Int] = [0]
-  private var slots: [UInt32]
-  private var mask: Int
+  /// Where a name's bytes are in the arena.
+  private struct Entry {
+    var start: Int
+    var length: Int
+  }
+
+  /// A slot that holds no name.
+  private static let emptySlot = UInt64.max
+
+  private var arena: UnsafeMutablePointer<UInt8>
+  private var arenaCount = 0
+  private var arenaCapacity = 1 << 16
+  private var entries: UnsafeMutablePointer<Entry>
+  private var entryCount = 1
+  private var entryCapacity = 512
+  /// `id` in the low half, the high half of the name's hash in the high half; or ``emptySlot``.
+  private var slots: UnsafeMutablePointer<UInt64>
+  private var mask = 1023
   private var cache: [String?] = [""]
 
   /// An empty table (holding only ``Symbol/none``).
   public init() {
-    slots = Array(repeating: UInt32.max, count: 1024)
-    mask = 1023
-    arena.reserveCapacity(1 << 16)
+    arena = .allocate(capacity: arenaCapacity)
+    entries = .allocate(capacity: entryCapacity)
+    entries.initialize(to: Entry(start: 0, length: 0))
+    slots = .allocate(capacity: mask + 1)
+    slots.initialize(repeating: Self.emptySlot, count: mask + 1)
+  }
+
+  deinit {
+    arena.deallocate()
+    entries.deallocate()
+    slots.deallocate()
   }
 
   /// Number of distinct names, including the empty one.
-  public var count: Int { starts.count }
-
-  @inline(__always)
-  private static func hash(_ bytes: ByteSpan) -> Int { Int(truncatingIfNeeded: bytes.symbolHash()) }
+  public var count: Int { entryCount }
 
   /// Returns the symbol for `bytes`, adding it when new.
   public func intern(_ bytes: ByteSpan) -> Symbol {
     if bytes.count == 0 { return .none }
-    var slot = Self.hash(bytes) & mask
+    let h = bytes.symbolHash()
+    let tag = h >> 32
+    var slot = Int(truncatingIfNeeded: h) & mask
     while true {
-      let id = slots[slot]
-      if id == UInt32.max { break }
-      if holds(Int(id), bytes) { return Symbol(id: id) }
+      let s = slots[slot]
+      if s == Self.emptySlot { break }
+      if s >> 32 == tag, holds(Int(s & 0xFFFF_FFFF), bytes) { return Symbol(id: UInt32(truncatingIfNeeded: s)) }
       slot = (slot + 1) & mask
     }
-    let id = UInt32(starts.count)
-    starts.append(arena.count)
-    lengths.append(bytes.count)
-    arena.append(contentsOf: UnsafeBufferPointer(start: bytes.base!, count: bytes.count))
-    cache.append(nil)
-    slots[slot] = id
-    if starts.count * 2 > slots.count { grow() }
-    return Symbol(id: id)
+    return add(bytes, hash: h, slot: slot)
   }
 
   /// Returns `hint` when it names `bytes`, else interns them: the comm of consecutive lines of one
   /// task is compared once instead of hashed again.
   @inline(__always)
   public func intern(_ bytes: ByteSpan, hint: Symbol) -> Symbol {
-    if hint.id != 0, holds(Int(hint.id), bytes) { return hint }
+    if hint.id != 0, Int(hint.id) < entryCount, bytes.count > 0, holds(Int(hint.id), bytes) { return hint }
     return intern(bytes)
+  }
+
+  /// Adds `bytes` (hashed to `hash`) as a new name in the empty `slot`.
+  private func add(_ bytes: ByteSpan, hash: UInt64, slot: Int) -> Symbol {
+    let n = bytes.count
+    if arenaCount + n > arenaCapacity {
+      let bigger = UnsafeMutablePointer<UInt8>.allocate(capacity: max(arenaCapacity * 2, arenaCount + n))
+      bigger.update(from: arena, count: arenaCount)
+      arena.deallocate()
+      arena = bigger
+      arenaCapacity = max(arenaCapacity * 2, arenaCount + n)
+    }
+    if entryCount == entryCapacity {
+      let bigger = UnsafeMutablePointer<Entry>.allocate(capacity: entryCapacity * 2)
+      bigger.moveInitialize(from: entries, count: entryCount)
+      entries.deallocate()
+      entries = bigger
+      entryCapacity *= 2
+    }
+    let id = entryCount
+    (arena + arenaCount).update(from: bytes.base!, count: n)
+    (entries + id).initialize(to: Entry(start: arenaCount, length: n))
+    arenaCount += n
+    entryCount += 1
+    cache.append(nil)
+    slots[slot] = UInt64(id) | (hash & 0xFFFF_FFFF_0000_0000)
+    if entryCount * 2 > mask + 1 { grow() }
+    return Symbol(id: UInt32(id))
   }
 
   /// True when entry `i` holds exactly `bytes` (non-empty): compared eight bytes at a time in
@@ -68,28 +113,26 @@ public final class SymbolTable {
   @inline(__always)
   private func holds(_ i: Int, _ bytes: ByteSpan) -> Bool {
     let n = bytes.count
-    guard lengths[i] == n else { return false }
-    let start = starts[i]
-    return arena.withUnsafeBufferPointer { a in
-      let x = UnsafeRawPointer(a.baseAddress! + start)
-      let y = UnsafeRawPointer(bytes.base!)
-      if n < 8 {
-        for k in 0..<n where x.load(fromByteOffset: k, as: UInt8.self) != y.load(fromByteOffset: k, as: UInt8.self) {
-          return false
-        }
-        return true
+    let e = entries[i]
+    guard e.length == n else { return false }
+    let x = UnsafeRawPointer(arena + e.start)
+    let y = UnsafeRawPointer(bytes.base!)
+    if n < 8 {
+      for k in 0..<n where x.load(fromByteOffset: k, as: UInt8.self) != y.load(fromByteOffset: k, as: UInt8.self) {
+        return false
       }
-      var k = 0
-      while k + 8 <= n {
-        if x.loadUnaligned(fromByteOffset: k, as: UInt64.self) != y.loadUnaligned(fromByteOffset: k, as: UInt64.self) {
-          return false
-        }
-        k += 8
-      }
-      return k == n
-        || x.loadUnaligned(fromByteOffset: n - 8, as: UInt64.self)
-          == y.loadUnaligned(fromByteOffset: n - 8, as: UInt64.self)
+      return true
     }
+    var k = 0
+    while k + 8 <= n {
+      if x.loadUnaligned(fromByteOffset: k, as: UInt64.self) != y.loadUnaligned(fromByteOffset: k, as: UInt64.self) {
+        return false
+      }
+      k += 8
+    }
+    return k == n
+      || x.loadUnaligned(fromByteOffset: n - 8, as: UInt64.self)
+        == y.loadUnaligned(fromByteOffset: n - 8, as: UInt64.self)
   }
 
   /// Returns the symbol for a Swift string, adding it when new.
@@ -104,16 +147,12 @@ public final class SymbolTable {
     return s.withUTF8 { buf -> Symbol? in
       let bytes = ByteSpan(base: buf.baseAddress, count: buf.count)
       if bytes.count == 0 { return Symbol.none }
-      var slot = Self.hash(bytes) & mask
+      let h = bytes.symbolHash()
+      var slot = Int(truncatingIfNeeded: h) & mask
       while true {
-        let id = slots[slot]
-        if id == UInt32.max { return nil }
-        let i = Int(id)
-        if lengths[i] == bytes.count,
-          arena.withUnsafeBufferPointer({ memcmp($0.baseAddress! + starts[i], bytes.base!, bytes.count) == 0 })
-        {
-          return Symbol(id: id)
-        }
+        let s = slots[slot]
+        if s == Self.emptySlot { return nil }
+        if s >> 32 == h >> 32, holds(Int(s & 0xFFFF_FFFF), bytes) { return Symbol(id: UInt32(truncatingIfNeeded: s)) }
         slot = (slot + 1) & mask
       }
     }
@@ -123,38 +162,31 @@ public final class SymbolTable {
   public func name(_ symbol: Symbol) -> String {
     let i = Int(symbol.id)
     if let s = cache[i] { return s }
-    let s = arena.withUnsafeBufferPointer {
-      String(decoding: UnsafeBufferPointer(start: $0.baseAddress! + starts[i], count: lengths[i]), as: UTF8.self)
-    }
+    let e = entries[i]  // `cache` has a place for every entry: `i` was checked there
+    let s = String(decoding: UnsafeBufferPointer(start: arena + e.start, count: e.length), as: UTF8.self)
     cache[i] = s
     return s
   }
 
   /// Calls `body` with the bytes of `symbol`.
   public func withBytes<R>(_ symbol: Symbol, _ body: (ByteSpan) -> R) -> R {
-    let i = Int(symbol.id)
-    return arena.withUnsafeBufferPointer {
-      body(ByteSpan(base: $0.baseAddress.map { $0 + starts[i] }, count: lengths[i]))
-    }
+    precondition(Int(symbol.id) < entryCount, "symbol \(symbol.id) of another table")
+    let e = entries[Int(symbol.id)]
+    return body(ByteSpan(base: arena + e.start, count: e.length))
   }
 
   private func grow() {
-    let newSize = slots.count * 2
-    slots = Array(repeating: UInt32.max, count: newSize)
-    mask = newSize - 1
-    for id in 1..<starts.count {
-      let h = arena.withUnsafeBufferPointer {
-        Self.hash(ByteSpan(base: $0.baseAddress! + starts[id], count: lengths[id]))
-      }
-      var slot = h & mask
-      while slots[slot] != UInt32.max { slot = (slot + 1) & mask }
-      slots[slot] = UInt32(id)
+    let size = (mask + 1) * 2
+    slots.deallocate()
+    slots = .allocate(capacity: size)
+    slots.initialize(repeating: Self.emptySlot, count: size)
+    mask = size - 1
+    for id in 1..<entryCount {
+      let e = entries[id]
+      let h = ByteSpan(base: arena + e.start, count: e.length).symbolHash()
+      var slot = Int(truncatingIfNeeded: h) & mask
+      while slots[slot] != Self.emptySlot { slot = (slot + 1) & mask }
+      slots[slot] = UInt64(id) | (h & 0xFFFF_FFFF_0000_0000)
     }
   }
 }
-
-#if canImport(Glibc)
-  import Glibc
-#elseif canImport(Darwin)
-  import Darwin
-#endif

@@ -59,6 +59,9 @@ final class ChunkPipeline: @unchecked Sendable {
   /// Chunk index of file offset `offset`.
   func index(of offset: Int64) -> Int { Int(offset / Int64(settings.chunkBytes)) }
 
+  /// File offset where chunk `k` starts.
+  func start(of k: Int) -> Int64 { Int64(k) * Int64(settings.chunkBytes) }
+
   /// Stops the workers and waits for them.
   func stop() {
     monitor.locked {
@@ -80,7 +83,7 @@ final class ChunkPipeline: @unchecked Sendable {
       }
       guard let k else { return }
       let chunk = DecodedChunk(
-        fd: fd, fileSize: fileSize, start: Int64(k) * Int64(settings.chunkBytes), length: settings.chunkBytes)
+        fd: fd, fileSize: fileSize, start: start(of: k), length: settings.chunkBytes)
       monitor.locked {
         if !stopped, k >= reading { decoded[k] = chunk }
         monitor.broadcast()
@@ -94,7 +97,9 @@ final class ChunkPipeline: @unchecked Sendable {
 struct DecodedLineCursor {
   private let pipeline: ChunkPipeline
   private let symbols: SymbolTable
-  private var chunkIndex = -1
+  /// File offsets of the chunk held: lines starting in `chunkStart ..< chunkEnd`.
+  private var chunkStart: Int64 = 0
+  private var chunkEnd: Int64 = 0
   private var chunk: DecodedChunk?
   private var entries: [DecodedChunk.Entry] = []
   private var next = 0
@@ -109,8 +114,7 @@ struct DecodedLineCursor {
   /// The decoded line starting at `offset` with `length` bytes, or nil when the workers left it
   /// to the reader. Offsets must be asked in increasing order.
   @inline(__always) mutating func line(at offset: Int64, length: Int) -> GraphLine? {
-    let k = pipeline.index(of: offset)
-    if k != chunkIndex { move(to: k) }
+    if offset >= chunkEnd || offset < chunkStart { move(to: pipeline.index(of: offset)) }
     while next < entries.count, entries[next].offset < offset { next += 1 }
     guard next < entries.count, entries[next].offset == offset, Int(entries[next].length) == length else {
       return nil
@@ -121,7 +125,8 @@ struct DecodedLineCursor {
   }
 
   private mutating func move(to k: Int) {
-    chunkIndex = k
+    chunkStart = pipeline.start(of: k)
+    chunkEnd = pipeline.start(of: k + 1)
     chunk = pipeline.chunk(k)
     entries = chunk?.entries ?? []
     next = 0
