@@ -21,6 +21,7 @@ import os
 import random
 import re
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -103,11 +104,15 @@ def candidates(path):
 def run(cmd, timeout):
     # The tests' temporary files go to a directory of their own, removed after each run.
     tmp = tempfile.mkdtemp(prefix="iou-mutants-tmp.")
+    # A session of its own: on a timeout the whole group goes (swift test's test process outlived it).
+    p = subprocess.Popen(cmd, cwd=SCRATCH, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                         env={**os.environ, "TMPDIR": tmp}, start_new_session=True)
     try:
-        r = subprocess.run(cmd, cwd=SCRATCH, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, timeout=timeout,
-                           env={**os.environ, "TMPDIR": tmp})
-        return r.returncode, r.stdout.decode(errors="replace")
+        out, _ = p.communicate(timeout=timeout)
+        return p.returncode, out.decode(errors="replace")
     except subprocess.TimeoutExpired:
+        os.killpg(p.pid, signal.SIGKILL)
+        p.communicate()
         return -1, "timeout"
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
