@@ -17,9 +17,10 @@
 # ~/.cache/iou-analyze/lab) holds sources, build output, kernels, raw results; LAB_RACE_MAX bounds the race
 # (default 400 iterations, on every kernel); LAB_BUSY_PAGES the faults of the busy controls' runs with
 # sched events and with perf/stacks (10240), LAB_BUSY_NOSCHED_PAGES those of their run without sched events
-# (2048). Kernel builds run under flock /tmp/iou-kernel.lock, guest boots (boot.sh) under flock
-# /tmp/iou-qemu.lock; the waits are logged in $LAB_CACHE/lock-waits.log, `all` sums them up with the time
-# of each step in $LAB_CACHE/timing.txt.
+# (2048); LAB_JOBS how many guests boot at once (default: one per CPU). Kernel builds run under flock
+# /tmp/iou-kernel.lock, guest boots (boot.sh) under flock /tmp/iou-qemu.lock (.J for the J-th job); the
+# waits are logged in $LAB_CACHE/lock-waits.log, `all` sums them up with the time of each step in
+# $LAB_CACHE/timing.txt.
 # Every guest boot has a hard timeout (boot.sh); nothing here touches the host's tracing.
 set -euo pipefail
 HERE=$(cd "$(dirname "$0")" && pwd)
@@ -206,13 +207,37 @@ run_one() {
     collect "$k" "$s"
 }
 
+# run_kernels K...: every scenario of each kernel in turn (one guest at a time)
+run_kernels() {
+    local k s
+    for k in "$@"; do
+        for s in "${SCENARIOS[@]}"; do run_one "$k" "$s"; done
+    done
+}
+
+# cmd_run [KERNEL...]: LAB_JOBS guests at once (default: one per CPU, at most one per kernel). Job j
+# boots the kernels j, j+LAB_JOBS, ... in turn; each job has its own QEMU lock, /tmp/iou-qemu.lock for
+# the first and /tmp/iou-qemu.lock.J for job J, so that however many lab runs there are, no more than
+# LAB_JOBS guests run at once. A guest is one TCG thread: two guests keep two cores busy.
 cmd_run() {
     local ks=("$@"); [ ${#ks[@]} -gt 0 ] || ks=("${KERNELS[@]}")
     [ -f "$LAB_CACHE/initramfs.cpio.gz" ] || cmd_initramfs
-    for k in "${ks[@]}"; do
-        [ -f "$LAB_CACHE/kernels/$k/bzImage" ] || build_kernel "$k"
-        for s in "${SCENARIOS[@]}"; do run_one "$k" "$s"; done
+    local k; for k in "${ks[@]}"; do [ -f "$LAB_CACHE/kernels/$k/bzImage" ] || build_kernel "$k"; done
+    local jobs=${LAB_JOBS:-$(nproc)} j i pids=() rc=0
+    [ "$jobs" -ge 1 ] || jobs=1
+    [ "$jobs" -le ${#ks[@]} ] || jobs=${#ks[@]}
+    for (( j = 0; j < jobs; j++ )); do
+        local mine=()
+        for (( i = j; i < ${#ks[@]}; i += jobs )); do mine+=("${ks[i]}"); done
+        if [ "$j" -eq 0 ]; then
+            run_kernels "${mine[@]}" &
+        else
+            LAB_QEMU_LOCK=/tmp/iou-qemu.lock.$(( j + 1 )) run_kernels "${mine[@]}" &
+        fi
+        pids+=($!)
     done
+    for i in "${pids[@]}"; do wait "$i" || rc=$?; done
+    return $rc
 }
 
 # timing LABEL T0: one line of $LAB_CACHE/timing.txt: seconds since T0, the load average now
