@@ -12,6 +12,14 @@ import Testing
     #expect(f.notes.contains(.noSchedSwitch) && f.captureHints.contains(.enableSchedEvents))
   }
 
+  @Test func leavesAloneAreAGraph() throws {
+    // Edit: every line of the capture without sched events dropped but its leaves (`func();`).
+    let lines = try Fixtures.gunzip("\(Self.busy)/fgraph_nosched.txt.gz").filter { $0.hasSuffix("();") }
+    try #require(lines.count > 100)
+    let f = try analyze(Fixtures.temporary(lines)).files[0]
+    #expect(f.notes.contains(.noSchedSwitch) && !f.notes.contains(.eventsOnly))
+  }
+
   @Test func aGraphWithSchedEventsDoesNot() throws {
     let f = try analyze("\(Self.busy)/fgraph_proc.txt.gz").files[0]
     #expect(!f.notes.contains(.noSchedSwitch) && !f.captureHints.contains(.enableSchedEvents))

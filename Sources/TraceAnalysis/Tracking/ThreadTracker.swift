@@ -74,12 +74,6 @@ public final class ThreadTracker: TraceRecordSink {
   private func owner(_ ctx: RecordContext) -> TrackedThread {
     let tid = ctx.tid >= 0 ? ctx.tid : -2 - max(ctx.cpu, 0)
     let t = thread(tid)
-    if t.firstLine == 0 {
-      t.firstLine = ctx.line
-      t.firstTimestamp = ctx.timestamp
-    }
-    t.lastLine = ctx.line
-    if let ts = ctx.timestamp { t.lastTimestamp = ts }
     t.noteCPU(ctx.cpu)
     if ctx.tgid >= 0 { t.tgid = ctx.tgid }
     if ctx.comm != .none, !t.commIsFull { t.comm = ctx.comm }

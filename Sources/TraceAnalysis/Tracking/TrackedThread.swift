@@ -17,10 +17,6 @@ final class TrackedThread {
   var tgid: Int32?
   var stack: [Frame] = []
   var cpuMask: UInt64 = 0
-  var firstLine = 0
-  var lastLine = 0
-  var firstTimestamp: Int64?
-  var lastTimestamp: Int64?
 
   /// Switch-outs and exit (sched events).
   var sched = SchedulerState()
