@@ -152,6 +152,41 @@ enum HistEdits {
     #expect(v.evidence.contains(.counted(fact: .countedRetries(retries: retries, readings: readings.count / 2))))
   }
 
+  @Test func anIntervalWithoutItsSwitchOutReadingCountsNoSleepAndNoExit() throws {
+    // Edit: the last sched_switch reading of the uffd-retry-sleep capture dropped, as if the capture
+    // had ended between the reading of the two histograms.
+    let readings = HistEdits.readings(Fixtures.lines(Self.hist("uffd-retry-sleep")))
+    let last = try #require(readings.lastIndex(where: HistEdits.isSwitchReading))
+    try #require(last == readings.count - 1)
+    let kept = Array(readings.dropLast())
+    let tid = try Self.worker(Self.hist("uffd-retry-sleep")).tid
+    let v = try Self.worker(Fixtures.temporary(kept.flatMap { $0 }))
+    #expect(v.verdict == .sleeping)
+    // The sleeping intervals end with the last one that has both readings.
+    let hits = kept.filter { !HistEdits.isSwitchReading($0) }
+    let switches = kept.filter(HistEdits.isSwitchReading)
+    let retries = HistEdits.count(hits[hits.count - 2], tid: tid)
+    let sleeps = HistEdits.count(switches[switches.count - 1], tid: tid, states: [1, 2])
+    #expect(HistEdits.count(hits[hits.count - 1], tid: tid) > retries)
+    #expect(
+      v.evidence.contains {
+        if case .counted(.retriesWithSleeps(let n, let s, _, _)) = $0 {
+          n == retries && s == sleeps
+        } else {
+          false
+        }
+      })
+  }
+
+  @Test func aThreadCountedOnceHasAVerdict() throws {
+    // Edit: the capture cut after the fourth reading of each histogram, the first in which the
+    // worker was counted, with one hit.
+    let readings = Array(HistEdits.readings(Fixtures.lines(Self.hist("vanilla"))).prefix(8))
+    let v = try Self.worker(Fixtures.temporary(readings.flatMap { $0 }))
+    #expect(HistEdits.count(readings[6], tid: v.tid) == 1)
+    #expect(v.evidence.contains(.counted(fact: .countedRetries(retries: 1, readings: 4))))
+  }
+
   @Test func withoutTheSwitchOutHistogramSleepsAreUnknown() throws {
     // Edit: the sched_switch readings are dropped.
     let lines = HistEdits.readings(Fixtures.lines(Self.hist("vanilla"))).filter { !HistEdits.isSwitchReading($0) }

@@ -41,13 +41,22 @@ extension FaultLoopDetector {
   struct CountedInterval {
     var retries: Int64 = 0
     /// nil when no switch-out histogram was read for this interval.
-    var sleeps: Int64?
-    var preemptions: Int64 = 0
-    var exits: Int64 = 0
+    var switches: SwitchDelta?
     var startNs: Int64?
     var endNs: Int64?
     var line: Int
-    var switchDropped = false
+  }
+
+  /// What the switch-out histogram counted of one thread in one interval.
+  struct SwitchDelta {
+    /// Switch-outs in S or D.
+    var sleeps: Int64
+    /// Switch-outs while runnable (R, R+).
+    var preemptions: Int64
+    /// Switch-outs in X (exit).
+    var exits: Int64
+    /// The histogram dropped entries (its table was full) in the interval.
+    var dropped: Bool
   }
 
   /// Adds a verdict for every thread the hits histograms count.
@@ -85,10 +94,10 @@ extension FaultLoopDetector {
       if i < c.switches.count {
         let s = c.switches[i]
         let p = i > 0 ? c.switches[i - 1] : nil
-        iv.sleeps = delta(s.sleeps[tid] ?? 0, p?.sleeps[tid] ?? 0)
-        iv.preemptions = delta(s.preemptions[tid] ?? 0, p?.preemptions[tid] ?? 0)
-        iv.exits = delta(s.exits[tid] ?? 0, p?.exits[tid] ?? 0)
-        iv.switchDropped = s.dropped > (p?.dropped ?? 0)
+        iv.switches = SwitchDelta(
+          sleeps: delta(s.sleeps[tid] ?? 0, p?.sleeps[tid] ?? 0),
+          preemptions: delta(s.preemptions[tid] ?? 0, p?.preemptions[tid] ?? 0),
+          exits: delta(s.exits[tid] ?? 0, p?.exits[tid] ?? 0), dropped: s.dropped > (p?.dropped ?? 0))
       }
       out.append(iv)
     }
@@ -99,7 +108,7 @@ extension FaultLoopDetector {
   func decideFromCounts(_ ivs: [CountedInterval], _ v: inout ThreadVerdict) {
     let total = ivs.reduce(Int64(0)) { $0.addingSaturated($1.retries) }
     v.caveats.append(.countedEvidence)
-    guard ivs.contains(where: { $0.sleeps != nil }) else {
+    guard ivs.contains(where: { $0.switches != nil }) else {
       v.evidence.append(.counted(fact: .countedRetries(retries: total, readings: ivs.count)))
       v.caveats.append(.noSwitchOutCounts)
       return
@@ -116,15 +125,16 @@ extension FaultLoopDetector {
       start = nil
     }
     for (i, iv) in ivs.enumerated() {
-      if iv.retries > 0, iv.sleeps == 0, iv.exits == 0 {
+      if iv.retries > 0, let s = iv.switches, s.sleeps == 0, s.exits == 0 {
         if start == nil { start = i }
       } else {
         close(i)
       }
     }
     close(ivs.count)
-    let exited = ivs.lastIndex { $0.exits > 0 }
-    let sleptIn = ivs.filter { $0.retries > 0 && ($0.sleeps ?? 0) > 0 }
+    // An interval without its switch-out reading counts neither an exit nor a sleep.
+    let exited = ivs.lastIndex { ($0.switches?.exits ?? 0) > 0 }
+    let sleptIn = ivs.filter { $0.retries > 0 && ($0.switches?.sleeps ?? 0) > 0 }
     if let b = best, b.count >= thresholds.minCountedIntervals, retries(ivs[b]) >= Int64(thresholds.minRetries) {
       let stretch = ivs[b]
       let n = retries(stretch)
@@ -134,7 +144,7 @@ extension FaultLoopDetector {
       let span: Int64? = timed.first.flatMap { f in
         f.startNs.flatMap { s in timed.last!.endNs.map { max(0, $0.subtractingSaturated(s)) } }
       }
-      if stretch.contains(where: \.switchDropped) {
+      if stretch.compactMap(\.switches).contains(where: \.dropped) {
         v.verdict = .inconclusive
         v.caveats.append(.switchOutsDropped)
       } else {
@@ -144,7 +154,7 @@ extension FaultLoopDetector {
         .counted(
           fact: .retriesWithoutSleep(
             retries: n, intervals: stretch.count, lines: LineRange(stretch.first!.line, stretch.last!.line))))
-      let preempted = stretch.reduce(Int64(0)) { $0.addingSaturated($1.preemptions) }
+      let preempted = stretch.compactMap(\.switches).reduce(Int64(0)) { $0.addingSaturated($1.preemptions) }
       if preempted > 0 { v.evidence.append(.counted(fact: .preemptedOnly(preemptions: preempted))) }
       if b.upperBound == ivs.count { v.evidence.append(.counted(fact: .untilLastReading)) }
       if let span, span > 0 {
@@ -169,7 +179,8 @@ extension FaultLoopDetector {
       v.evidence.append(
         .counted(
           fact: .retriesWithSleeps(
-            retries: retries(sleptIn[...]), sleeps: sleptIn.reduce(Int64(0)) { $0.addingSaturated($1.sleeps ?? 0) },
+            retries: retries(sleptIn[...]),
+            sleeps: sleptIn.compactMap(\.switches).reduce(Int64(0)) { $0.addingSaturated($1.sleeps) },
             intervals: sleptIn.count, spanNs: spans.count == sleptIn.count ? spans.reduce(0, +) : nil)))
     } else if let last = ivs.lastIndex(where: { $0.retries > 0 }), last < ivs.count - 1 {
       v.verdict = .resolved
