@@ -20,6 +20,23 @@ import Testing
     #expect(f.notes.contains(.noSchedSwitch) && !f.notes.contains(.eventsOnly))
   }
 
+  @Test func aGraphWithoutItsTimeColumnSaysSoAndHintsIt() throws {
+    // Edit: the absolute-time column (`funcgraph-abstime`) cut from every line of the vanilla
+    // threadexit capture, as the kernel prints the graph with that option off.
+    let lines = Fixtures.lines(Fixtures.vanillaGraph)
+    let untimed = lines.map { l -> String in
+      guard let bar = l.firstIndex(of: "|"), Double(l[..<bar].trimmingCharacters(in: .whitespaces)) != nil else {
+        return l
+      }
+      return String(l[l.index(after: bar)...])
+    }
+    try #require(untimed.contains { $0.hasPrefix("   0)   iou-wrk-67") })
+    let f = try analyze(Fixtures.temporary(untimed)).files[0]
+    #expect(f.notes.contains(.noTimestamps) && f.captureHints.contains(.enableAbsoluteTimestamps))
+    let timed = try analyze(Fixtures.vanillaGraph).files[0]
+    #expect(!timed.notes.contains(.noTimestamps) && !timed.captureHints.contains(.enableAbsoluteTimestamps))
+  }
+
   @Test func aGraphWithSchedEventsDoesNot() throws {
     let f = try analyze("\(Self.busy)/fgraph_proc.txt.gz").files[0]
     #expect(!f.notes.contains(.noSchedSwitch) && !f.captureHints.contains(.enableSchedEvents))

@@ -1,0 +1,35 @@
+import Testing
+
+@testable import TraceParse
+
+/// Boundaries of the sniffer's per-line tests, on lines of real captures edited as each test says.
+@Suite struct SniffingBoundaryTests {
+  static func span<R>(_ bytes: [UInt8], _ body: (ByteSpan) -> R) -> R {
+    bytes.withUnsafeBufferPointer { body(ByteSpan(base: $0.baseAddress, count: $0.count)) }
+  }
+
+  @Test func aLineIsBinaryWhenMoreThanATenthOfItsBytesAreControlBytes() throws {
+    // Edit: the first 50 bytes of a function_graph line of the vanilla threadexit capture, with
+    // 5 or 6 of them replaced by 0x01 (no NUL, so only the share counts).
+    let line = try #require(Fixtures.lines(Fixtures.vanillaGraph).first { $0.hasSuffix("handle_userfault() {") })
+    let head = Array(line.utf8.prefix(50))
+    try #require(head.count == 50 && !head.contains(0))
+    func corrupted(_ n: Int) -> [UInt8] {
+      var b = head
+      for i in 0..<n { b[i * 7] = 0x01 }
+      return b
+    }
+    #expect(!Self.span(corrupted(5), FormatSniffer.looksBinary))
+    #expect(Self.span(corrupted(6), FormatSniffer.looksBinary))
+  }
+
+  @Test func eitherFormOfALostEventsLineIsFtrace() {
+    // Built from the printf formats: the kernel's trace.c `CPU:%d [LOST %lu EVENTS]` and
+    // trace-cmd report's `CPU:%d [%llu EVENTS DROPPED]`.
+    for line in ["CPU:1 [LOST 4021 EVENTS]", "CPU:0 [204600 EVENTS DROPPED]"] {
+      var s = FormatSniffer()
+      Self.span(Array(line.utf8)) { s.observe($0) }
+      #expect(s.format == .ftrace, "\(line)")
+    }
+  }
+}
