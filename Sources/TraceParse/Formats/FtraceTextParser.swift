@@ -275,19 +275,27 @@ public final class FtraceTextParser: LineParser {
     }
   }
 
-  private func checkTimestamp(_ ts: Int64?, number: Int, log: inout DiagnosticLog) {
+  @inline(__always) private func checkTimestamp(_ ts: Int64?, number: Int, log: inout DiagnosticLog) {
     guard let ts else { return }
+    if ts >= lastTimestamp {
+      lastTimestamp = ts
+    } else {
+      warnOutOfOrder(ts, number: number, log: &log)
+    }
+  }
+
+  /// `ts` is before the latest timestamp so far (which stays the latest): how far, in a warning.
+  private func warnOutOfOrder(_ ts: Int64, number: Int, log: inout DiagnosticLog) {
     if ts < lastTimestamp.subtractingSaturated(backwardTolerance) {
       log.add(
         .warning, .timestampBackwards, line: number,
         "timestamp \(Double(ts) / 1e9) s is before the previous \(Double(lastTimestamp) / 1e9) s; records out of order")
-    } else if ts < lastTimestamp {
+    } else {
       log.add(
         .warning, .timestampReordered, line: number,
         "timestamp \(Double(ts) / 1e9) s is \(lastTimestamp - ts) ns before an earlier line (per-CPU buffers interleaved?); times spanning it count as 0, never negative"
       )
     }
-    lastTimestamp = max(lastTimestamp, ts)
   }
 
   // MARK: - function_graph lines

@@ -26,6 +26,9 @@ struct GraphColumnLayout {
   private(set) var columns: (Column, Column, Column) = (.duration, .duration, .duration)
   /// Number of columns (0: nothing learnt yet).
   private(set) var count = 0
+  /// True for the default columns of a function_graph with funcgraph-abstime and funcgraph-proc:
+  /// `time | cpu) task | duration |`.
+  private(set) var isDefault = false
 
   /// The pipe ending column `i`.
   @inline(__always) func pipe(_ i: Int) -> Int {
@@ -68,9 +71,13 @@ struct GraphColumnLayout {
     default: return false
     }
     count += 1
+    isDefault = count == 3 && columns.0 == .absoluteTime && columns.1 == .cpuAndProc && columns.2 == .duration
     return true
   }
 
   /// Forgets the layout (a context-switch banner or a header may change the columns).
-  mutating func reset() { count = 0 }
+  mutating func reset() {
+    count = 0
+    isDefault = false
+  }
 }

@@ -77,48 +77,22 @@ struct GraphLineDecoder {
     var comm = ByteSpan.empty
     taskColumn.pending = .empty
     guard let base = line.base else { return nil }
+    // The pipes lie inside the line (`fits`, or just learnt from it) and in increasing order.
     var start = 0
-    for i in 0..<layout.count {
-      // The pipes lie inside the line (`fits`, or just learnt from it) and in increasing order.
-      let end = layout.pipe(i)
-      let column = ByteSpan(base: base + start, count: end - start)
-      switch layout.column(i) {
-      case .absoluteTime:
-        guard
-          let ts = Self.printedTime(column)
-            ?? Self.absoluteTime(column, room: ByteSpan(base: column.base, count: line.count - start))
-        else { return nil }
-        g.timestamp = ts
-      case .cpuAndProc:
-        if taskColumn.holds(column) {
-          taskColumn.apply(to: &g)
-        } else {
-          guard let cpu = Self.cpuAndProc(column) else { return nil }
-          g.cpu = cpu.cpu
-          if let proc = cpu.proc {
-            g.hasProc = true
-            g.tid = proc.pid
-            comm = proc.comm
-          }
-          taskColumn.pending = column
-        }
-      case .proc:
-        guard !g.hasProc else { return nil }
-        if taskColumn.holds(column) {
-          taskColumn.apply(to: &g)
-        } else {
-          guard let proc = Self.procOnly(column) else { return nil }
-          g.hasProc = true
-          g.tid = proc.pid
-          comm = proc.comm
-          taskColumn.pending = column
-        }
-      case .duration:
-        let room = ByteSpan(base: column.base, count: line.count - start)
-        guard let d = Self.printedDuration(column, room: room) ?? Self.duration(column, room: room) else { return nil }
-        g.duration = d
+    if layout.isDefault {
+      // Each column read with its kind known (no loop, no switch).
+      let (time, task, duration) = layout.pipes
+      guard column(.absoluteTime, of: line, 0, time, &g, &comm),
+        column(.cpuAndProc, of: line, time + 1, task, &g, &comm),
+        column(.duration, of: line, task + 1, duration, &g, &comm)
+      else { return nil }
+      start = duration + 1
+    } else {
+      for i in 0..<layout.count {
+        let end = layout.pipe(i)
+        guard column(layout.column(i), of: line, start, end, &g, &comm) else { return nil }
+        start = end + 1
       }
-      start = end + 1
     }
     let body = ByteSpan(base: base + start, count: line.count - start)
     let name: ByteSpan
@@ -142,6 +116,52 @@ struct GraphLineDecoder {
     }
     if !name.isEmpty { g.function = symbols.intern(name) }
     return g
+  }
+
+  /// Reads column `kind`, bytes `start ..< end` of `line`, into `g` (and the comm of a task into
+  /// `comm`); false when it does not hold that kind.
+  @inline(__always) private mutating func column(
+    _ kind: GraphColumnLayout.Column, of line: ByteSpan, _ start: Int, _ end: Int, _ g: inout GraphLine,
+    _ comm: inout ByteSpan
+  ) -> Bool {
+    let column = ByteSpan(base: line.base! + start, count: end - start)
+    switch kind {
+    case .absoluteTime:
+      guard
+        let ts = Self.printedTime(column)
+          ?? Self.absoluteTime(column, room: ByteSpan(base: column.base, count: line.count - start))
+      else { return false }
+      g.timestamp = ts
+    case .cpuAndProc:
+      if taskColumn.holds(column) {
+        taskColumn.apply(to: &g)
+      } else {
+        guard let cpu = Self.cpuAndProc(column) else { return false }
+        g.cpu = cpu.cpu
+        if let proc = cpu.proc {
+          g.hasProc = true
+          g.tid = proc.pid
+          comm = proc.comm
+        }
+        taskColumn.pending = column
+      }
+    case .proc:
+      guard !g.hasProc else { return false }
+      if taskColumn.holds(column) {
+        taskColumn.apply(to: &g)
+      } else {
+        guard let proc = Self.procOnly(column) else { return false }
+        g.hasProc = true
+        g.tid = proc.pid
+        comm = proc.comm
+        taskColumn.pending = column
+      }
+    case .duration:
+      let room = ByteSpan(base: column.base, count: line.count - start)
+      guard let d = Self.printedDuration(column, room: room) ?? Self.duration(column, room: room) else { return false }
+      g.duration = d
+    }
+    return true
   }
 
   /// Learns the columns of `line` (the full path's split: pipes up to the last one before any `/*`).

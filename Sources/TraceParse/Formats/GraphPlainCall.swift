@@ -11,7 +11,7 @@ extension GraphBody {
     guard s < n else { return nil }
     if p[s] == UInt8(ascii: "}") {
       // `}` and blanks: no `/* name */` after it.
-      return body.skipSpaces(from: s + 1) == n ? (.exit, .empty) : nil
+      return s + 1 == n || body.skipSpaces(from: s + 1) == n ? (.exit, .empty) : nil
     }
     // The name runs to the first `(`; a `|` before it is left to parse.
     let raw = UnsafeRawPointer(p)
@@ -35,7 +35,9 @@ extension GraphBody {
     guard stop > s, stop + 2 < n, p[stop] == UInt8(ascii: "("), p[stop + 1] == UInt8(ascii: ")"),
       p[s] != UInt8(ascii: "/")
     else { return nil }
-    let after = body.skipSpaces(from: stop + 2)
+    // As printed: `() {` or `();` at the end of the line; other blanks are looked for only then.
+    let after =
+      stop + 4 == n && p[stop + 2] == 0x20 || stop + 3 == n ? n - 1 : body.skipSpaces(from: stop + 2)
     guard after + 1 == n else { return nil }
     switch p[after] {
     case UInt8(ascii: "{"): return (.entry, ByteSpan(base: p + s, count: stop - s))

@@ -101,7 +101,8 @@ struct DecodedLineCursor {
   private var chunkStart: Int64 = 0
   private var chunkEnd: Int64 = 0
   private var chunk: DecodedChunk?
-  private var entries: [DecodedChunk.Entry] = []
+  /// The entries of `chunk` (kept alive by it).
+  private var entries = UnsafeBufferPointer<DecodedChunk.Entry>(start: nil, count: 0)
   private var next = 0
   private var translation: SymbolTranslation?
 
@@ -128,7 +129,7 @@ struct DecodedLineCursor {
     chunkStart = pipeline.start(of: k)
     chunkEnd = pipeline.start(of: k + 1)
     chunk = pipeline.chunk(k)
-    entries = chunk?.entries ?? []
+    entries = chunk?.entries ?? UnsafeBufferPointer(start: nil, count: 0)
     next = 0
     translation = chunk.map { SymbolTranslation(from: $0.symbols, to: symbols) }
   }

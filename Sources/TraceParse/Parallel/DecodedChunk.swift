@@ -20,12 +20,36 @@ final class DecodedChunk: @unchecked Sendable {
 
   /// Where the chunk's names are interned.
   let symbols = SymbolTable()
-  /// The decoded lines, in file order.
-  private(set) var entries: [Entry] = []
+  /// The decoded lines, in file order (raw memory the chunk owns: an array's append costs a
+  /// uniqueness check per line).
+  private var storage: UnsafeMutablePointer<Entry>
+  private var capacity: Int
+  private var count = 0
+
+  /// The decoded lines, in file order, valid while the chunk is alive.
+  var entries: UnsafeBufferPointer<Entry> { UnsafeBufferPointer(start: storage, count: count) }
+
+  deinit { storage.deallocate() }
+
+  /// Adds a decoded line.
+  @inline(__always) private func append(_ e: Entry) {
+    if count == capacity {
+      let bigger = UnsafeMutablePointer<Entry>.allocate(capacity: capacity * 2)
+      bigger.moveInitialize(from: storage, count: count)
+      storage.deallocate()
+      storage = bigger
+      capacity *= 2
+    }
+    (storage + count).initialize(to: e)
+    count += 1
+  }
 
   /// Decodes the lines that start in `start ..< start + length` of the file open as `fd`
   /// (`fileSize` bytes). A line running more than `tail` bytes past the chunk is left to the reader.
   init(fd: Int32, fileSize: Int64, start: Int64, length: Int, tail: Int = 1 << 16) {
+    // Lines of a function_graph are 60-odd bytes or more.
+    capacity = max(length / 64, 16)
+    storage = .allocate(capacity: capacity)
     let readFrom = max(start - 1, 0)
     let want = Int(min(Int64(length + 1 + tail), fileSize - readFrom))
     guard want > 0 else { return }
@@ -47,7 +71,6 @@ final class DecodedChunk: @unchecked Sendable {
     }
     let limit = start + Int64(length)
     var decoder = GraphLineDecoder(symbols: symbols)
-    entries.reserveCapacity(length / 64)
     while s < filled, readFrom + Int64(s) < limit {
       var end: Int
       var next: Int
@@ -61,7 +84,7 @@ final class DecodedChunk: @unchecked Sendable {
       }
       if end > s, buffer[end - 1] == 0x0D { end -= 1 }
       if let g = decoder.decode(ByteSpan(base: buffer + s, count: end - s)) {
-        entries.append(Entry(offset: readFrom + Int64(s), length: Int32(end - s), line: g))
+        append(Entry(offset: readFrom + Int64(s), length: Int32(end - s), line: g))
       }
       s = next
     }
