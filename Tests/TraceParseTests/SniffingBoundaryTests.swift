@@ -32,4 +32,21 @@ import Testing
       #expect(s.format == .ftrace, "\(line)")
     }
   }
+
+  @Test func aLineThatOpensWithANumberIsAGraphLineOnlyWithBothItsColumns() throws {
+    // A function_graph line with the time column has both `) ` (after the CPU) and ` |  `; a
+    // /proc/PID/stat line (edit: the `stat: ` prefix of the vanilla threadexit stacks.txt removed, as
+    // `cat /proc/PID/stat` prints it) opens with a number and has `) ` after the comm, but no pipe.
+    let stat = try #require(
+      Fixtures.lines(Fixtures.path("shared-traces/vanilla-6.12.117/threadexit/stacks.txt")).first {
+        $0.hasPrefix("stat: 93 ")
+      }
+    ).dropFirst(6)
+    let graph = try #require(Fixtures.lines(Fixtures.vanillaGraph).first { $0.hasSuffix("handle_userfault() {") })
+    func votes(_ line: String) -> [TraceFormat] {
+      Self.span(Array(line.utf8)) { FormatSniffer.candidates($0.trimmed(), raw: $0) }
+    }
+    #expect(!votes(String(stat)).contains(.ftrace))
+    #expect(votes(graph).contains(.ftrace))
+  }
 }

@@ -129,12 +129,11 @@ public final class ThreadTracker: TraceRecordSink {
       let t = thread(tid)
       setFullComm(t, comm)
       t.sched.exit = (ctx.line, ctx.timestamp)
-    case .graphTaskChange(let ctx, let prevTid, let nextTid, let nextComm):
+    case .graphTaskChange(let ctx, let prevTid, _, _):
+      // The next task's own lines name it (the parser gives them the banner's task).
       noteRecord(ctx)
       let p = thread(prevTid)
       if p.fault.openCall != nil { p.fault.openCall!.bannerSwitch = true }
-      let n = thread(nextTid)
-      if !n.commIsFull, n.comm == .none { n.comm = nextComm }
     case .lost(let ctx, let count):
       noteRecord(ctx)
       lost.append(LostMarker(line: ctx.line, cpu: ctx.cpu, count: count, timestamp: ctx.timestamp ?? lastTimestamp))
