@@ -232,6 +232,22 @@ enum HistEdits {
     }
   }
 
+  @Test func countsPastTheLimitOfKeptCountsAreCountedOneByOne() throws {
+    // Edit: the last retry reading, then the last sched_switch reading (all its entries) repeated
+    // until its entries pass the limit of kept counts by a few.
+    let readings = HistEdits.readings(Fixtures.lines(Self.hist("vanilla")))
+    let retryReading = try #require(readings.last { !HistEdits.isSwitchReading($0) })
+    let switchReading = try #require(readings.last(where: HistEdits.isSwitchReading))
+    let entries = switchReading.count { $0.hasPrefix("{ prev_pid:") }
+    let repeats = CountedReadings.maxStoredCounts / entries + 2
+    try #require(repeats < CountedReadings.maxReadings)
+    let lines = retryReading + Array(repeating: switchReading, count: repeats).flatMap { $0 }
+    let v = try Self.worker(Fixtures.temporary(lines))
+    // The retry reading's one entry is kept too.
+    let past = 1 + repeats * entries - CountedReadings.maxStoredCounts
+    #expect(v.caveats.contains(.countsNotKept(count: past)))
+  }
+
   @Test func theSavedFolderGivesTheVerdictTheLiveCapturePrinted() throws {
     let captures = ["hist-armed", "hist-1", "hist-2", "hist-3", "hist-overrun", "fgraph-overrun", "auto-overrun"]
     for kernel in ["vanilla", "seed-series", "uffd-retry-sleep", "iowq-fail-fault"] {

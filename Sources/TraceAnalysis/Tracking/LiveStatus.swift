@@ -17,7 +17,9 @@ public struct LiveThreadStatus: Sendable {
 extension ThreadTracker {
   /// Threads in the fault path and io workers, as they are now.
   public func liveStatus() -> [LiveThreadStatus] {
-    threads.values.filter { $0.tid > 0 }.compactMap { t -> LiveThreadStatus? in
+    // Tasks, not the per-CPU stand-ins (tid -2 - cpu) of lines without a task column; the idle task
+    // (tid 0) is neither an io worker nor in the fault path, so `> 0` and `>= 0` are one rule.
+    threads.values.filter { $0.tid > 0 }.compactMap { t -> LiveThreadStatus? in  // mutants: equivalent
       let comm = symbols.name(t.comm)
       guard t.fault.totalCalls > 0 || t.fault.openCall != nil || roles.isWorker(comm) else { return nil }
       var verdict = Verdict.notInFault
