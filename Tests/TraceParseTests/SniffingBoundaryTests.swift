@@ -49,4 +49,19 @@ import Testing
     #expect(!votes(String(stat)).contains(.ftrace))
     #expect(votes(graph).contains(.ftrace))
   }
+
+  @Test func aPerfHeaderWithWallClockTimeIsAHeader() throws {
+    // Edit: the time of a real sample header of the vanilla threadexit perf capture replaced by
+    // seconds since the epoch, as `perf record -k CLOCK_REALTIME` makes `perf script` print them
+    // (1.7e9 s: past what Int64 holds at 10 decimals, within it at 9).
+    let header = try #require(
+      Fixtures.lines(Fixtures.path("shared-traces/vanilla-6.12.117/threadexit/perf.txt")).first {
+        $0.hasPrefix("iou-wrk-92 ")
+      })
+    let wall = header.replacingOccurrences(of: "22.126957:", with: "1733051234.126957:")
+    try #require(wall != header)
+    for line in [header, wall] {
+      #expect(Self.span(Array(line.utf8)) { FormatSniffer.looksLikePerfHeader($0.trimmed()) }, "\(line)")
+    }
+  }
 }
