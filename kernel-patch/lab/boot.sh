@@ -13,8 +13,8 @@
 # The guest writes a tar of /out to a second (raw virtio) disk; it is unpacked into DEST after QEMU
 # exits. The serial console goes to DEST/../<scenario>.console.log (not into DEST).
 # QEMU: qboot firmware, TCG single-threaded (multi-threaded TCG crashed on ftrace text patching; nested KVM is unusable).
-# One guest at a time on this machine: QEMU runs under flock $LAB_QEMU_LOCK (/tmp/iou-qemu.lock), unless
-# the caller already holds it (`flock /tmp/iou-qemu.lock boot.sh ...` passes the locked file down); the
+# One guest per lock file: QEMU runs under flock $LAB_QEMU_LOCK (/tmp/iou-qemu.lock; lab.sh's J-th job
+# uses /tmp/iou-qemu.lock.J), unless the caller already holds it (`flock /tmp/iou-qemu.lock boot.sh ...` passes the locked file down); the
 # wait for the lock is logged to $LAB_CACHE/lock-waits.log and DEST/.lock_wait_seconds.
 set -euo pipefail
 HERE=$(cd "$(dirname "$0")" && pwd)
