@@ -103,8 +103,13 @@ enum HistEdits {
     let s = try Self.worker(Fixtures.temporary(slept)) { $0.thresholds.minCountedIntervals = k }
     #expect(s.verdict == .sleeping)
     let preempted = HistEdits.addSwitchOut(lines, tid: v.tid, state: 256, from: switchReadings - 1)
-    #expect(
-      try Self.worker(Fixtures.temporary(preempted)) { $0.thresholds.minCountedIntervals = k }.verdict == .spinning)
+    let p = try Self.worker(Fixtures.temporary(preempted)) { $0.thresholds.minCountedIntervals = k }
+    #expect(p.verdict == .spinning)
+    // The preemption is stated; the loop without it states none.
+    let stated = { (v: ThreadVerdict) in
+      v.evidence.compactMap { if case .counted(.preemptedOnly(let n)) = $0 { n } else { nil } }.reduce(0, +)
+    }
+    #expect(stated(p) == stated(v) + 1)
   }
 
   @Test func eachIntervalCountsTheRetriesSinceThePreviousReading() throws {
