@@ -117,10 +117,7 @@ enum HistEdits {
     // Edit: the first four readings of both histograms dropped, as if the trigger had been read only
     // from the time the worker had already retried 10,700 times (after its last sleep).
     let kept = Array(HistEdits.readings(Fixtures.lines(Self.hist("vanilla"))).dropFirst(8))
-    let hits = kept.filter { !HistEdits.isSwitchReading($0) }.map { r -> Int64 in
-      let entry = r.first { $0.contains("[") && $0.contains("\(v.tid)]") }
-      return entry.flatMap { Int64($0.split(separator: " ").last!) } ?? 0
-    }
+    let hits = kept.filter { !HistEdits.isSwitchReading($0) }.map { HistEdits.count($0, tid: v.tid) }
     try #require(hits.count > 2 && hits[0] > 0)
     let edited = try Self.worker(Fixtures.temporary(kept.flatMap { $0 }))
     // The first kept interval holds the earlier sleep (counts are cumulative); the loop is every
