@@ -57,16 +57,7 @@ public final class CaptureSession {
     }
     let root = try TracefsMount.locate(override: options.tracefsRoot)
     try Self.checkTraceable(root, options.graphFunctions)
-    var targets = ThreadSelector.select(commPattern: options.commPattern, pids: options.pids)
-    if (options.commPattern != nil || !options.pids.isEmpty) && targets.isEmpty {
-      throw CaptureError(
-        "no running thread matches \(options.commPattern.map { "--comm '\($0)'" } ?? "the given --pid") (is the workload running?)"
-      )
-    }
-    let explicitTargets = !targets.isEmpty
-    // Sample the owners of io workers too: the exiting task's D state is half the evidence.
-    let owners = Set(ThreadSelector.owners(of: targets))
-    targets += ThreadSelector.select(commPattern: nil, pids: Array(owners)).filter { t in owners.contains(t.tid) }
+    var (targets, explicitTargets) = try ThreadSelector.initialTargets(options)
     try FileManager.default.createDirectory(atPath: options.outDir, withIntermediateDirectories: true)
     let traceFile = options.outDir + "/fgraph_proc.txt"
     guard FileManager.default.createFile(atPath: traceFile, contents: nil) else {

@@ -46,15 +46,7 @@ public final class HistCaptureSession {
         "\(root) has no kprobe events or hist triggers (or no instances): --method hist needs a kernel with CONFIG_KPROBE_EVENTS and CONFIG_HIST_TRIGGERS; use --method function-graph"
       )
     }
-    var targets = ThreadSelector.select(commPattern: options.commPattern, pids: options.pids)
-    if (options.commPattern != nil || !options.pids.isEmpty) && targets.isEmpty {
-      throw CaptureError(
-        "no running thread matches \(options.commPattern.map { "--comm '\($0)'" } ?? "the given --pid") (is the workload running?)"
-      )
-    }
-    let explicitTargets = !targets.isEmpty
-    let owners = Set(ThreadSelector.owners(of: targets))
-    targets += ThreadSelector.select(commPattern: nil, pids: Array(owners)).filter { owners.contains($0.tid) }
+    var (targets, explicitTargets) = try ThreadSelector.initialTargets(options)
     try FileManager.default.createDirectory(atPath: options.outDir, withIntermediateDirectories: true)
     let histFile = options.outDir + "/hist.txt"
     guard FileManager.default.createFile(atPath: histFile, contents: nil),
