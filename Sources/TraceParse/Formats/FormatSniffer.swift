@@ -1,5 +1,6 @@
 /// Decides a file's format from its first lines, as Perfetto's and inferno's guessers do:
-/// each line votes for the formats it could belong to; the format with most votes wins.
+/// each line votes for the formats it could belong to; the format with most votes wins. (trace.dat,
+/// a binary file, is recognised by the reader from its magic bytes before any line is sniffed.)
 public struct FormatSniffer {
   /// Lines looked at before deciding.
   public static let sampleLines = 200
@@ -12,25 +13,18 @@ public struct FormatSniffer {
   private var votes: [TraceFormat: Int] = [:]
   private var linesSeen = 0
   private var binaryLines = 0
-  private var sawTraceDatMagic = false
 
   /// An empty sniffer.
   public init() {}
 
   /// True when no line with anything but white space was seen.
-  public var sawNothing: Bool { linesSeen == 0 && !sawTraceDatMagic }
+  public var sawNothing: Bool { linesSeen == 0 }
 
   /// True once enough lines were seen.
-  public var isDecided: Bool { linesSeen >= Self.sampleLines || sawTraceDatMagic }
+  public var isDecided: Bool { linesSeen >= Self.sampleLines }
 
   /// Looks at one more line.
   public mutating func observe(_ line: ByteSpan) {
-    if linesSeen == 0, line.count >= 10, line[0] == 0x17, line[1] == 0x08, line[2] == 0x44,
-      line.matches("tracing", at: 3)
-    {
-      sawTraceDatMagic = true
-      return
-    }
     let t = line.trimmed()
     if t.isEmpty { return }
     linesSeen += 1
@@ -43,7 +37,6 @@ public struct FormatSniffer {
 
   /// The decision: a format, or nil when nothing matched (not a trace).
   public var format: TraceFormat? {
-    if sawTraceDatMagic { return .traceDat }
     if linesSeen > 0, binaryLines * 2 > linesSeen { return nil }
     // A pasted report holds stack frames and perf frames together: prefer it when it voted.
     if let r = votes[.pastedReport], r > 0 { return .pastedReport }
