@@ -198,10 +198,12 @@ enum HistEdits {
   }
 
   @Test func readingsPastTheLimitAreCountedNotKept() throws {
-    // Edit: the last reading of the retry histogram repeated past the limit of kept readings.
+    // Edit: the last reading of the retry histogram repeated past the limit of kept readings, the
+    // README's 65,536 (9 hours at two a second).
     let retryReading = try #require(
       HistEdits.readings(Fixtures.lines(Self.hist("vanilla"))).last { !HistEdits.isSwitchReading($0) })
-    let n = CountedReadings.maxReadings + 5
+    #expect(CountedReadings.maxReadings == 65_536)
+    let n = 65_536 + 5
     let v = try Self.worker(Fixtures.temporary(Array(repeating: retryReading, count: n).flatMap { $0 }))
     #expect(v.caveats.contains(.countsNotKept(count: 5)))
     #expect(
@@ -236,17 +238,17 @@ enum HistEdits {
 
   @Test func countsPastTheLimitOfKeptCountsAreCountedOneByOne() throws {
     // Edit: the last retry reading, then the last sched_switch reading (all its entries) repeated
-    // until its entries pass the limit of kept counts by a few.
+    // until its entries pass the README's limit of kept counts (1,048,576) by a few.
     let readings = HistEdits.readings(Fixtures.lines(Self.hist("vanilla")))
     let retryReading = try #require(readings.last { !HistEdits.isSwitchReading($0) })
     let switchReading = try #require(readings.last(where: HistEdits.isSwitchReading))
     let entries = switchReading.count { $0.hasPrefix("{ prev_pid:") }
-    let repeats = CountedReadings.maxStoredCounts / entries + 2
+    let repeats = 1_048_576 / entries + 2
     try #require(repeats < CountedReadings.maxReadings)
     let lines = retryReading + Array(repeating: switchReading, count: repeats).flatMap { $0 }
     let v = try Self.worker(Fixtures.temporary(lines))
     // The retry reading's one entry is kept too.
-    let past = 1 + repeats * entries - CountedReadings.maxStoredCounts
+    let past = 1 + repeats * entries - 1_048_576
     #expect(v.caveats.contains(.countsNotKept(count: past)))
   }
 
