@@ -197,6 +197,44 @@ enum HistEdits {
     #expect(v.caveats.contains(.noSwitchOutCounts))
   }
 
+  /// Edit: in the sched_switch readings from the `from`-th on, `Dropped: 0` becomes `Dropped: 3`
+  /// (the count is cumulative, so it rises once: in the `from`-th reading's interval).
+  static func switchOutsDropped(_ path: String, from: Int) -> [String] {
+    var n = 0
+    return HistEdits.readings(Fixtures.lines(path)).flatMap { r -> [String] in
+      guard HistEdits.isSwitchReading(r) else { return r }
+      defer { n += 1 }
+      return n < from ? r : r.map { $0 == "    Dropped: 0" ? "    Dropped: 3" : $0 }
+    }
+  }
+
+  @Test func entriesDroppedByTheSwitchOutTableDuringTheLoopMakeItInconclusive() throws {
+    // hist-armed: the loop is the last 9 of 13 intervals; the 9th switch reading is inside it.
+    let lines = Self.switchOutsDropped(Self.hist("vanilla"), from: 8)
+    try #require(lines.count { $0 == "    Dropped: 3" } == 5)
+    let v = try Self.worker(Fixtures.temporary(lines))
+    #expect(v.verdict == .inconclusive)
+    #expect(v.caveats.contains(.switchOutsDropped))
+  }
+
+  @Test func entriesDroppedBeforeTheLoopDoNotMatter() throws {
+    // hist-armed: the first interval (trigger set to the first reading) is before the loop.
+    let v = try Self.worker(Fixtures.temporary(Self.switchOutsDropped(Self.hist("vanilla"), from: 0)))
+    #expect(v.verdict == .spinning)
+    #expect(!v.caveats.contains(.switchOutsDropped))
+  }
+
+  @Test func readingsWithoutTheirDroppedLineDroppedNothing() throws {
+    // Edit: every `Dropped:` line of hist-1 removed (readings cut before their totals' last line);
+    // hist-1's loop starts in its first interval, where a missing count would matter most.
+    let lines = Fixtures.lines(Self.hist("vanilla", "hist-1")).filter { !$0.hasPrefix("    Dropped:") }
+    let v = try Self.worker(Fixtures.temporary(lines))
+    #expect(v.verdict == .spinning)
+    #expect(!v.caveats.contains(.switchOutsDropped))
+    let dropped = try Self.worker(Fixtures.temporary(Self.switchOutsDropped(Self.hist("vanilla", "hist-1"), from: 0)))
+    #expect(dropped.verdict == .inconclusive && dropped.caveats.contains(.switchOutsDropped))
+  }
+
   @Test func readingsPastTheLimitAreCountedNotKept() throws {
     // Edit: the last reading of the retry histogram repeated past the limit of kept readings, the
     // README's 65,536 (9 hours at two a second).

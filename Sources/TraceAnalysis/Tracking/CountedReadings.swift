@@ -14,7 +14,6 @@ struct CountedReadings {
   struct HitsReading {
     var timestamp: Int64?
     var line: Int
-    var dropped: Int64
     var hits: [Int32: Int64] = [:]
   }
 
@@ -66,7 +65,7 @@ struct CountedReadings {
       } else {
         probedFunction = h.probedFunction
       }
-      var r = HitsReading(timestamp: ctx.timestamp, line: h.firstLine, dropped: h.dropped ?? 0)
+      var r = HitsReading(timestamp: ctx.timestamp, line: h.firstLine)
       for e in h.entries where keep() {
         r.hits.add(e.hits, for: e.tid)
         if e.comm != .none { comms[e.tid] = e.comm }
