@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TraceParse
 
 @testable import TraceAnalysis
 
@@ -288,6 +289,14 @@ enum HistEdits {
     // The retry reading's one entry is kept too.
     let past = 1 + repeats * entries - 1_048_576
     #expect(v.caveats.contains(.countsNotKept(count: past)))
+    // And the counts past the limit are not kept: the last reading (wholly past it) holds none.
+    let symbols = SymbolTable()
+    var tracker = ThreadTracker(symbols: symbols, thresholds: Thresholds())
+    let path = Fixtures.temporary(lines)
+    _ = try TraceFileReader(symbols: symbols, forcedFormat: nil).read(path: path, displayName: path, into: &tracker)
+    let last = try #require(tracker.counted.switches.last)
+    #expect(tracker.counted.switches.count == repeats)
+    #expect(last.sleeps.isEmpty && last.preemptions.isEmpty && last.exits.isEmpty)
   }
 
   @Test func theSavedFolderGivesTheVerdictTheLiveCapturePrinted() throws {
