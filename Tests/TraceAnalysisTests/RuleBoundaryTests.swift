@@ -172,20 +172,25 @@ import Testing
     #expect(w.episodes[1].faultCalls == 40 && !w.episodes[1].untilEndOfCapture)
   }
 
-  @Test func aLoopFollowedByASleepAtTheEndEndsWhereTheSleepBegins() throws {
-    // Edit: the capture is cut before the entry of the loop's last retry (still in progress at the
-    // end), so 77 retries of the loop returned; then the worker's first fault call (it sleeps),
-    // from its handle_userfault() entry to its switch-out in S, is copied after the cut, stamped
-    // 1 ms after the last line kept: the capture ends with the worker asleep right after its loop.
+  /// Edit: the capture is cut before the entry of the loop's last retry (still in progress at the
+  /// end), so 77 retries of the loop returned; then the worker's first fault call (it sleeps), from
+  /// its handle_userfault() entry to the first line where `copyEnds`, is copied after the cut,
+  /// stamped 1 ms after the last line kept.
+  func loopThenFirstCallAgain(until copyEnds: (String) -> Bool) throws -> ThreadVerdict {
     let first = Self.retries[0]
     let cut = Self.retries[78]
-    let out = try #require(
-      Self.graph[first...].firstIndex { $0.contains("prev_pid=67 ") && $0.contains("prev_state=S ") })
+    let found = Self.graph[first...].firstIndex(where: copyEnds)
+    let last = try #require(found)
     let kept = Array(Self.graph[..<cut])
     let end = try #require(kept.compactMap(CaptureEdits.timestamp).last)
     let start = try #require(CaptureEdits.timestamp(Self.graph[first]))
-    let copied = CaptureEdits.shift(Array(Self.graph[first...out]), from: 0, by: end - start + 1_000_000)
-    let w = try worker(try analyze(Fixtures.temporary(kept + copied)))
+    let copied = CaptureEdits.shift(Array(Self.graph[first...last]), from: 0, by: end - start + 1_000_000)
+    return try worker(try analyze(Fixtures.temporary(kept + copied)))
+  }
+
+  @Test func aLoopFollowedByASleepAtTheEndEndsWhereTheSleepBegins() throws {
+    // The copy ends at the worker's switch-out in S: the capture ends with it asleep.
+    let w = try loopThenFirstCallAgain { $0.contains("prev_pid=67 ") && $0.contains("prev_state=S ") }
     #expect(w.episodes.map(\.verdict) == [.sleeping, .spinning, .sleeping])
     let loop = w.episodes[1]
     let sleep = w.episodes[2]
@@ -193,6 +198,19 @@ import Testing
     #expect(!loop.untilEndOfCapture)
     #expect(sleep.untilEndOfCapture)
     #expect(loop.lastLine < sleep.firstLine)
+    #expect(try #require(loop.endNs) < #require(sleep.startNs))
+  }
+
+  @Test func aLoopFollowedByACallThatSleptEndsWhereTheSleepBegins() throws {
+    // The copy ends at the return of the worker's first call: it slept, woke and returned.
+    let w = try loopThenFirstCallAgain { $0.contains(" iou-wrk-67 ") && $0.hasSuffix("} /* handle_userfault */") }
+    #expect(w.episodes.map(\.verdict) == [.sleeping, .spinning, .sleeping, .resolved])
+    #expect(w.verdict == .spinning)
+    let loop = w.episodes[1]
+    let sleep = w.episodes[2]
+    #expect(loop.faultCalls == 77)
+    #expect(!loop.untilEndOfCapture && !sleep.untilEndOfCapture)
+    #expect(sleep.facts.first == .sleptThenReturned(calls: 1))
     #expect(try #require(loop.endNs) < #require(sleep.startNs))
   }
 
