@@ -63,7 +63,11 @@ extension ThreadTracker {
     t.fault.sleep = nil
     var facts: [PhaseFact] = [untilEnd ? .stillBlockedAtEnd : .sleptThenReturned(calls: s.count)]
     if s.blockedTime > 0 { facts.append(.blockedOffCPU(durationNs: s.blockedTime)) }
-    if let start = s.firstStart, let end = s.lastEnd, end > start, s.count > 1 {
+    if s.count > 1, let start = s.firstStart, let end = s.lastEnd,
+      // Two calls that each slept span at least their sleeps: `end == start` never occurs, so `>`
+      // and `>=` read the same (this only keeps an out-of-order capture from a negative span).
+      end > start  // mutants: equivalent
+    {
       facts.append(.wokeAndRetried(calls: s.count, spanNs: end.subtractingSaturated(start)))
     }
     if s.wakeups > 0 { facts.append(.wakeups(count: s.wakeups)) }
