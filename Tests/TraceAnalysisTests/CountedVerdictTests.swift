@@ -198,21 +198,21 @@ enum HistEdits {
     #expect(v.caveats.contains(.noSwitchOutCounts))
   }
 
-  /// Edit: in the sched_switch readings from the `from`-th on, `Dropped: 0` becomes `Dropped: 3`
+  /// Edit: in the sched_switch readings from the `from`-th on, `Dropped: 0` becomes `Dropped: 1`
   /// (the count is cumulative, so it rises once: in the `from`-th reading's interval).
   static func switchOutsDropped(_ path: String, from: Int) -> [String] {
     var n = 0
     return HistEdits.readings(Fixtures.lines(path)).flatMap { r -> [String] in
       guard HistEdits.isSwitchReading(r) else { return r }
       defer { n += 1 }
-      return n < from ? r : r.map { $0 == "    Dropped: 0" ? "    Dropped: 3" : $0 }
+      return n < from ? r : r.map { $0 == "    Dropped: 0" ? "    Dropped: 1" : $0 }
     }
   }
 
   @Test func entriesDroppedByTheSwitchOutTableDuringTheLoopMakeItInconclusive() throws {
     // hist-armed: the loop is the last 9 of 13 intervals; the 9th switch reading is inside it.
     let lines = Self.switchOutsDropped(Self.hist("vanilla"), from: 8)
-    try #require(lines.count { $0 == "    Dropped: 3" } == 5)
+    try #require(lines.count { $0 == "    Dropped: 1" } == 5)
     let v = try Self.worker(Fixtures.temporary(lines))
     #expect(v.verdict == .inconclusive)
     #expect(v.caveats.contains(.switchOutsDropped))
