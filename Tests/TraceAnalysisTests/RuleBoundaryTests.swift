@@ -214,6 +214,20 @@ import Testing
     #expect(try #require(loop.endNs) < #require(sleep.startNs))
   }
 
+  @Test func aCallThatSleptAndWokeAtTheEndCountsItsSleepExactly() throws {
+    // Edit: the capture cut just after the worker's first schedule() returned (line 267), inside
+    // its first fault call: it switched out in S at 4.862612 and back in at 5.176924.
+    let back = try #require(Self.graph.firstIndex { $0.contains(" iou-wrk-67 ") && $0.hasSuffix("} /* schedule */") })
+    let cut = Array(Self.graph[...back])
+    let w = try worker(try analyze(Fixtures.temporary(cut)))
+    #expect(w.episodes.map(\.verdict) == [.sleeping])
+    #expect(w.episodes[0].facts.contains(.blockedOffCPU(durationNs: 314_312_000)))
+    // The same cut without sched events: the sleep is inferred, and there is no off-CPU time to state.
+    let inferred = try worker(try analyze(Fixtures.temporary(cut.filter { !$0.contains("/* sched_") })))
+    #expect(inferred.episodes.map(\.verdict) == [.sleeping])
+    #expect(!inferred.episodes[0].facts.contains { if case .blockedOffCPU = $0 { true } else { false } })
+  }
+
   @Test func sleepingThenResolvedIsResolved() throws {
     let w = try worker(try analyze(Fixtures.fixGraph))
     #expect(w.episodes.map(\.verdict) == [.sleeping, .resolved] && w.verdict == .resolved)
