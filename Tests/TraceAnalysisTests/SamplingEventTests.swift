@@ -91,6 +91,22 @@ import TraceParse
     #expect(w.evidence.contains(.mostlyOffCPU(cpuSharePercent: p, maxPercent: 20)))
   }
 
+  @Test func theCPUNumbersDoNotMatter() throws {
+    // Edit: the sleeping-worker capture with CPUs 0 and 1 swapped in every sample header: CPU 0 is
+    // then the busiest, and the worker's samples are on the other CPU.
+    var swapped = Self.sleepingWorker()
+    for i in swapped.samples.indices { swapped.samples[i].cpu = 1 - swapped.samples[i].cpu }
+    let original = try #require(try Self.run(Self.sleepingWorker()).thread(93))
+    let w = try #require(try Self.run(swapped).thread(93))
+    #expect(w.verdict == .sleeping && w.verdict == original.verdict)
+    let (p, method) = try #require(Self.share(w))
+    guard case .periodsOfBusiestCPU(0, _, _) = method else {
+      Issue.record("share of \(method)")
+      return
+    }
+    #expect(p == Self.share(original)?.0)
+  }
+
   @Test func theAsleepShareIsABoundary() throws {
     // The same capture with the limit just above and just below the worker's share (~1.06%).
     let edit = Self.sleepingWorker()

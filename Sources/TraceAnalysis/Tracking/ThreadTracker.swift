@@ -39,8 +39,8 @@ public final class ThreadTracker: TraceRecordSink {
   /// Sampled input: the sum of the sample periods on each CPU (when the CPU column is printed).
   /// Periods count the sampled event, whatever it is (ns for cpu-clock, cycles for cycles).
   var samplePeriodsPerCPU: [Int32: Int64] = [:]
-  /// Sampled input: samples of the idle task (tid 0) on each CPU. A CPU without any was never idle.
-  var idleSamplesPerCPU: [Int32: Int] = [:]
+  /// Sampled input: the CPUs on which the idle task (tid 0) was sampled. Any other was never idle.
+  var cpusSampledIdle: Set<Int32> = []
   /// What a pasted report states about a task (claims, not measurements), by tid.
   var claims: [Int32: [ReportedClaim]] = [:]
   /// lockdep's lock-holder lines (``KernelLogParser/heldLocksEvent``) name tasks this way.
@@ -308,7 +308,7 @@ public final class ThreadTracker: TraceRecordSink {
     _ t: TrackedThread, _ ctx: RecordContext, _ event: Symbol, _ period: Int64?, _ stack: StackFrames
   ) {
     t.sampled.samples += 1
-    if t.tid == 0, ctx.cpu >= 0 { idleSamplesPerCPU[ctx.cpu, default: 0] += 1 }
+    if t.tid == 0, ctx.cpu >= 0 { cpusSampledIdle.insert(ctx.cpu) }
     if let period {
       t.sampled.samplePeriodSum = t.sampled.samplePeriodSum.addingSaturated(period)
       if ctx.cpu >= 0 { samplePeriodsPerCPU[ctx.cpu] = (samplePeriodsPerCPU[ctx.cpu] ?? 0).addingSaturated(period) }

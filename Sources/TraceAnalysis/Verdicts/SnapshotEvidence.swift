@@ -58,7 +58,7 @@ extension FaultLoopDetector {
   /// capture (saturated, so a low share says nothing), or nil when one of them did.
   func saturatedCPUs(_ t: TrackedThread) -> Int? {
     let cpus = tracker.samplePeriodsPerCPU.keys.filter { t.ranOn($0) }
-    guard !cpus.isEmpty, cpus.allSatisfy({ tracker.idleSamplesPerCPU[$0] == nil }) else { return nil }
+    guard !cpus.isEmpty, !cpus.contains(where: tracker.cpusSampledIdle.contains) else { return nil }
     return cpus.count
   }
 
