@@ -42,4 +42,24 @@ import Testing
       at.caveats == [.faultSnapshotsUndecided(inFaultPath: 12, snapshots: 12, asleep: 12, cpuSharePercent: share * 100)]
     )
   }
+  @Test func theFirst256SnapshotsOfAThreadAreKeptAndThreeShown() throws {
+    // Edit: sample 2 (the worker asleep in handle_userfault, its owner in nanosleep) repeated 300
+    // times, each numbered and stamped 0.5 s after the one before: past the README's 256 kept.
+    let lines = Fixtures.lines(Self.stacks)
+    let from = try #require(lines.firstIndex(of: "=== sample 2 uptime 13.39"))
+    let to = try #require(lines.firstIndex(of: "=== sample 3 uptime 13.88"))
+    let body = lines[(from + 1)..<to]
+    var edited = [lines[0]]
+    for k in 0..<300 {
+      edited.append("=== sample \(k + 1) uptime " + String(format: "%.2f", 13.39 + 0.5 * Double(k)))
+      edited += body
+    }
+    let v = try Self.worker(Fixtures.temporary(edited))
+    #expect(v.verdict == .sleeping)
+    #expect(v.evidence.contains(.blockedInFaultSnapshots(count: 256, snapshots: 256)))
+    let shown = v.evidence.compactMap { if case .sighting(let s) = $0 { s.line } else { nil } }
+    // Each shown at the line of its first frame, in the first three samples.
+    let first = try #require(edited.firstIndex { $0.hasPrefix("[<0>] handle_userfault") }) + 1
+    #expect(shown == [first, first + body.count + 1, first + 2 * (body.count + 1)])
+  }
 }

@@ -35,6 +35,8 @@ struct SampledState {
 
 /// What stack snapshots (/proc stacks, hung-task and sysrq reports, pasted reports) showed of a thread.
 struct SnapshotState {
+  /// Snapshots kept of each thread, the first ones (the README's 256): the verdict counts those.
+  static let maxSnapshots = 256
   var snapshots: [Snapshot] = []
   /// Named by lockdep's list of lock holders (after a hung-task report), which shows no stack.
   var namedByLockdep = false

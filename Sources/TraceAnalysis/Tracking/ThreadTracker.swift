@@ -348,7 +348,7 @@ public final class ThreadTracker: TraceRecordSink {
       if r.contains(.faultPath) { inFault = true }
       if r.contains(.exitWait) { exitWait = true }
     }
-    if t.snap.snapshots.count < 256 {
+    if t.snap.snapshots.count < SnapshotState.maxSnapshots {
       t.snap.snapshots.append(
         SnapshotState.Snapshot(
           source: source, state: state, line: ctx.line, timestamp: ctx.timestamp, inFault: inFault, exitWait: exitWait,
