@@ -77,6 +77,17 @@ import Testing
     #expect(w.episodes.map(\.verdict) == [.sleeping, .resolved])
   }
 
+  @Test func aRetryCallWithoutTracedChildrenPlacesTheLoop() throws {
+    // Edit: lab/iowq-fail-fault/cancel with the worker's lines before line 352 dropped, so its first
+    // fault call is `handle_userfault();` (a leaf: set_graph_function starts the graph there).
+    let lines = Fixtures.lines(Fixtures.path("lab/iowq-fail-fault/cancel/fgraph_proc.txt"))
+    try #require(lines[351].hasSuffix("  handle_userfault();"))
+    let edited = lines.indices.filter { $0 >= 351 || !lines[$0].contains(" iou-wrk-80 ") }.map { lines[$0] }
+    let w = try #require(try analyze(Fixtures.temporary(edited)).thread(80))
+    #expect(w.loopStack == ["handle_userfault"])
+    #expect(w.caveats.contains(.callersHidden(function: "handle_userfault")))
+  }
+
   @Test func withoutSchedEventsSleepsAreInferredAndTheReportSaysSo() throws {
     let lines = Fixtures.lines(Fixtures.vanillaGraph).filter { !$0.contains("/* sched_") }
     let run = try analyze(Fixtures.temporary(lines))
