@@ -7,12 +7,10 @@ struct SwitchOut {
   var line: Int
 }
 
-/// The scheduler's view of a thread (sched events): its switch-out in progress, its exit, and the
-/// longest time it spent blocked.
+/// The scheduler's view of a thread (sched events): its switch-out in progress and its exit.
 struct SchedulerState {
   var switchedOut: SwitchOut?
   /// Where the thread exited (sched_process_exit, or a switch-out as dead), when it did.
   var exit: (line: Int, timestamp: Int64?)?
   var exited: Bool { exit != nil }
-  var longestBlocked: Int64 = 0
 }

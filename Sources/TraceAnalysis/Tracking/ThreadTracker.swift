@@ -291,7 +291,6 @@ public final class ThreadTracker: TraceRecordSink {
     if let out = t.sched.switchedOut, let at = out.timestamp, let now = ctx.timestamp {
       let off = max(0, now.subtractingSaturated(at))
       let blocked = out.state.isBlocked
-      if blocked { t.sched.longestBlocked = max(t.sched.longestBlocked, off) }
       if t.fault.openCall != nil {
         t.fault.openCall!.offCPUTime = t.fault.openCall!.offCPUTime.addingSaturated(off)
         if blocked { t.fault.openCall!.blockedTime = t.fault.openCall!.blockedTime.addingSaturated(off) }
