@@ -126,6 +126,7 @@ import Testing
     let run = try analyze(Fixtures.fixDir)
     let empty = try #require(run.files.first { $0.file.hasSuffix("dmesg_hung.txt") })
     #expect(empty.skipped != nil)
+    #expect(empty.lines == 0 && empty.lostEvents == 0 && empty.threads.isEmpty && empty.notes.isEmpty)
     #expect(run.exitCode == 0)
   }
 
