@@ -79,7 +79,7 @@ public struct FormatSniffer {
     let hasProcFrame = t.firstIndex(of: "[<") != nil && t.firstIndex(of: ">] ") != nil
     let hasPerfReportFrame = t.firstIndex(of: " [k] ") != nil || t.firstIndex(of: "[kernel.kallsyms] [k]") != nil
     if hasProcFrame && hasPerfReportFrame { return [.pastedReport] }
-    if t.matches("# tracer:") || t.matches("# cut:") && t.firstIndex(of: "ftrace") != nil { out.append(.ftrace) }
+    if t.matches("# tracer:") { out.append(.ftrace) }
     if t.matches("CPU:") && (t.firstIndex(of: "LOST") != nil || t.firstIndex(of: "DROPPED") != nil) {
       out.append(.ftrace)
     }
