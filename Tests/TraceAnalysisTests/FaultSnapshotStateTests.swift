@@ -62,4 +62,12 @@ import Testing
     let first = try #require(edited.firstIndex { $0.hasPrefix("[<0>] handle_userfault") }) + 1
     #expect(shown == [first, first + body.count + 1, first + 2 * (body.count + 1)])
   }
+  @Test func aSysrqDumpOfAWorkerAsleepInTheFaultPathIsSleeping() throws {
+    // A sysrq task dump has the state and the stack, no CPU time: asleep there (D) is a wait.
+    let run = try analyze(Fixtures.path("lab/uffd-retry-sleep/cancel/sysrq.txt"))
+    let v = try #require(run.thread(95))
+    #expect(v.isWorker && v.verdict == .sleeping && v.cpuSharePercent == nil)
+    #expect(v.evidence.contains(.blockedInFaultSnapshots(count: 1, snapshots: 1)))
+    #expect(run.exitCode == 0)
+  }
 }

@@ -175,7 +175,8 @@ extension FaultLoopDetector {
     } else if !running.isEmpty {
       v.verdict = .inconclusive
       v.caveats.append(.caughtOnCPU(snapshots: running.count))
-    } else if !sleeping.isEmpty && (busy ?? 0) < thresholds.maxAsleepShare {
+    } else if !sleeping.isEmpty && busy == nil {
+      // Seen asleep in the fault path, never on a CPU, and no CPU time recorded (a sysrq dump).
       v.verdict = .sleeping
       v.evidence.append(.blockedInFaultSnapshots(count: sleeping.count, snapshots: t.snap.snapshots.count))
     } else if !faultShots.isEmpty {
