@@ -43,10 +43,17 @@ public struct FormatSniffer {
     // A vote is only ever counted up from 1, so no format has 0 votes: `best.value > 0` only says
     // that some format voted.
     guard
-      let best = votes.max(by: { $0.value < $1.value || ($0.value == $1.value && $0.key.rawValue > $1.key.rawValue) }),
+      let best = votes.max(by: Self.ranksBelow),
       best.value > 0  // mutants: equivalent
     else { return nil }
     return best.key
+  }
+
+  /// The order of the vote: fewer votes rank below; on a tie, the format whose name sorts later.
+  private static func ranksBelow(_ a: (key: TraceFormat, value: Int), _ b: (key: TraceFormat, value: Int)) -> Bool {
+    // Two entries of the vote never hold the same format, so the two pairs are never equal: `<`
+    // and `<=` read the same.
+    (a.value, b.key.rawValue) < (b.value, a.key.rawValue)  // mutants: equivalent
   }
 
   /// A short account of the votes, for error messages.
