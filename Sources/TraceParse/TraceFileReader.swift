@@ -128,46 +128,43 @@ public struct TraceFileReader {
     _ source: ByteSource, displayName name: String, parallelFile: (path: String, size: Int64)?, into sink: inout S
   ) throws -> (result: TraceReadResult, sniffed: TraceFormat?) {
     var log = DiagnosticLog(file: name)
-    var sniffer = FormatSniffer()
+    var checks = LineChecks(
+      file: name, format: forcedFormat, progress: progress, progressInterval: progressInterval)
     var held: [(bytes: [UInt8], number: Int)] = []
     var heldBytes = 0
     var parser: AnyLineParser? = forcedFormat.flatMap { try? makeParser($0, file: name) }
     // The ftrace parser (a class) called directly: no copy of the enum around it per line.
     var ftrace: FtraceTextParser? = parser?.ftrace
-    // Large files: call lines decoded ahead on other cores (see ParallelReading).
+    let reader = LineReader(source: source, maxLineLength: maxLineLength)
+    // Large files: lines cut and decoded ahead on other cores (see ParallelReading).
     var pipeline: ChunkPipeline?
-    var decoded: DecodedLineCursor?
     defer { pipeline?.stop() }
     func startDecoding() {
       guard ftrace != nil, let file = parallelFile, pipeline == nil else { return }
-      pipeline = ChunkPipeline(path: file.path, fileSize: file.size, settings: parallel)
-      decoded = pipeline.map { DecodedLineCursor($0, symbols: symbols) }
+      pipeline = ChunkPipeline(
+        path: file.path, fileSize: file.size, settings: parallel, longestLine: reader.longestLine)
     }
     startDecoding()
-    var format = forcedFormat
     if let f = forcedFormat, parser == nil {
       throw TraceInputError(file: name, line: 0, kind: .format, "\(f.rawValue) input is not supported by this reader")
     }
 
-    // The garbage check counts from the first line the parser sees (white space before it is dropped).
-    var parsedFrom = 1
-    var nextGarbageCheck = Self.garbageWindow
-
-    func decide() throws {
-      if sniffer.sawNothing {
+    /// Decides the format from the lines held and parses them; decoding threads start when lines
+    /// remain to be read (`more`).
+    func decide(more: Bool = true) throws {
+      if checks.sniffer.sawNothing {
         throw TraceInputError(file: name, line: 0, kind: .empty, "the file is empty (nothing but white space)")
       }
-      guard let f = sniffer.format else {
+      guard let f = checks.sniffer.format else {
         throw TraceInputError(
           file: name, line: held.first?.number ?? 1, kind: .notATrace,
-          "not a trace: \(sniffer.explanation) (use --format to force one of: \(TraceFormat.names))")
+          "not a trace: \(checks.sniffer.explanation) (use --format to force one of: \(TraceFormat.names))")
       }
-      format = f
+      checks.format = f
       parser = try makeParser(f, file: name)
       ftrace = parser?.ftrace
-      startDecoding()
-      parsedFrom = held.first?.number ?? 1
-      nextGarbageCheck = parsedFrom + Self.garbageWindow
+      if more { startDecoding() }
+      checks.parserStarts(at: held.first?.number ?? 1)
       for h in held {
         h.bytes.withUnsafeBufferPointer { b in
           parser!.parse(ByteSpan(base: b.baseAddress, count: b.count), number: h.number, into: &sink, log: &log)
@@ -177,85 +174,88 @@ public struct TraceFileReader {
       heldBytes = 0
     }
 
-    let reader = LineReader(source: source, maxLineLength: maxLineLength)
-    var nextProgress = progress == nil ? Int.max : progressInterval
+    /// Line `number`: parsed, or held while the format is sniffed.
+    func handle(_ line: ByteSpan, _ number: Int) throws {
+      if let ftrace {
+        ftrace.parse(line, number: number, into: &sink, log: &log)
+      } else if parser != nil {
+        parser!.parse(line, number: number, into: &sink, log: &log)
+      }
+      // (`ftrace` first: testing the optional class costs nothing, the enum around it a copy.)
+      if ftrace != nil || parser != nil {
+        if checks.wants(number) { try checks.check(line, number: number, recognised: parser!.recognisedLines) }
+        return
+      }
+      checks.sniffer.observe(line)
+      held.append((Array(UnsafeBufferPointer(start: line.base, count: line.count)), number))
+      heldBytes += line.count
+      if checks.sniffer.isDecided { try decide() }
+      if held.count >= FormatSniffer.maxHeldLines || heldBytes >= FormatSniffer.maxHeldBytes {
+        // Bounded memory whatever the input: decide from what was seen; white space alone says
+        // nothing, so it is dropped and sniffing goes on.
+        if checks.sniffer.sawNothing {
+          held.removeAll(keepingCapacity: true)
+          heldBytes = 0
+        } else {
+          try decide()
+        }
+      }
+    }
+
     var decodedAhead = 0
-    var sampledLines = 0
-    var binaryLines = 0
-    let summary: LineReaderSummary
+    var summary: LineReaderSummary
     do {
-      summary = try reader.forEachLineWithOffset { line, number, offset in
-        if let ftrace {
-          if decoded != nil, ftrace.acceptsDecodedLine, let g = decoded!.line(at: offset, length: line.count) {
-            ftrace.take(g, number: number, into: &sink, log: &log)
-            decodedAhead += 1
-          } else {
-            ftrace.parse(line, number: number, into: &sink, log: &log)
+      // Until the decoding threads start, this reader splits the lines; then the chunks give them.
+      summary = try reader.forEachLineWithOffset { line, number, _ in
+        try handle(line, number)
+        return pipeline == nil
+      }
+      if summary.stoppedEarly, let pipeline, let ftrace, let file = parallelFile {
+        summary.stoppedEarly = false
+        var offset = summary.endOffset
+        var number = summary.lines + summary.oversizedLines.count
+        while true {
+          let upTo = try readChunks(
+            pipeline, from: &offset, number: &number, into: ftrace, checks: &checks, lines: &summary.lines,
+            decodedAhead: &decodedAhead, sink: &sink, log: &log)
+          // What the chunks could not cut is read here: up to the chunk `upTo`, or to the end.
+          let rest = LineReader(
+            source: try FileDescriptorSource(path: file.path, from: offset), maxLineLength: maxLineLength,
+            firstLineNumber: number + 1)
+          let start = offset
+          let part = try rest.forEachLineWithOffset { line, n, at in
+            try handle(line, n)
+            return upTo.map { start + at < $0 } ?? true
           }
-        } else if parser != nil {
-          parser!.parse(line, number: number, into: &sink, log: &log)
+          summary.lines += part.lines
+          summary.oversizedLines += part.oversizedLines
+          number += part.lines + part.oversizedLines.count
+          guard part.stoppedEarly else {
+            summary.bytes = offset + part.bytes
+            summary.lastLineUnterminated = part.lastLineUnterminated
+            break
+          }
+          offset += part.endOffset
         }
-        // (`ftrace` first: testing the optional class costs nothing, the enum around it a copy.)
-        if ftrace != nil || parser != nil {
-          // What the file looks like, for the error when a forced format reads nothing.
-          if number <= FormatSniffer.sampleLines { sniffer.observe(line) }
-          if number & 63 == 0 {
-            // Every 64th line sampled: a stream that turns out to be binary (a forced format on
-            // /dev/urandom) is stopped, checked at every garbage window.
-            sampledLines += 1
-            if FormatSniffer.looksBinary(line) { binaryLines += 1 }
-          }
-          if number >= nextGarbageCheck {
-            nextGarbageCheck += Self.garbageWindow
-            let recognised = parser!.recognisedLines
-            if recognised * 100 < number - parsedFrom || binaryLines * 2 > sampledLines {
-              throw TraceInputError(
-                file: name, line: 1, kind: .notATrace,
-                binaryLines * 2 > sampledLines
-                  ? "\(binaryLines) of \(sampledLines) lines sampled in the first \(number) are binary data, not \(format!.rawValue) text; stopped reading"
-                  : "only \(recognised) of the first \(number) lines could be read as \(format!.rawValue); stopped reading"
-              )
-            }
-          }
-          if number >= nextProgress {
-            progress?(number)
-            nextProgress += progressInterval
-          }
-          return true
-        }
-        sniffer.observe(line)
-        held.append((Array(UnsafeBufferPointer(start: line.base, count: line.count)), number))
-        heldBytes += line.count
-        if sniffer.isDecided { try decide() }
-        if held.count >= FormatSniffer.maxHeldLines || heldBytes >= FormatSniffer.maxHeldBytes {
-          // Bounded memory whatever the input: decide from what was seen; white space alone says
-          // nothing, so it is dropped and sniffing goes on.
-          if sniffer.sawNothing {
-            held.removeAll(keepingCapacity: true)
-            heldBytes = 0
-          } else {
-            try decide()
-          }
-        }
-        return true
       }
     } catch let e as ByteSourceError {
       throw TraceInputError(file: name, line: 0, kind: .brokenStream, e.message)
     }
-    if parser == nil, sniffer.sawNothing, let first = summary.oversizedLines.first {
+    if parser == nil, checks.sniffer.sawNothing, let first = summary.oversizedLines.first {
       let longest = summary.oversizedLines.map(\.length).max() ?? first.length
       throw TraceInputError(
         file: name, line: first.line, kind: .linesTooLong,
         "every line with text is longer than the \(maxLineLength)-byte limit (\(summary.oversizedLines.count) such lines, the longest \(longest) bytes): not a line-oriented trace, or its newlines were lost"
       )
     }
-    if parser == nil { try decide() }
+    if parser == nil { try decide(more: false) }
     parser!.finish(into: &sink, log: &log)
     for o in summary.oversizedLines {
       log.add(
         .warning, .oversizedLine, line: o.line,
         "line of \(o.length) bytes is longer than the \(maxLineLength)-byte limit; skipped")
     }
+    let format = checks.format
     if summary.lastLineUnterminated, format != .pastedReport {
       log.add(
         .warning, .truncated, line: summary.lines + summary.oversizedLines.count,
@@ -272,7 +272,7 @@ public struct TraceFileReader {
       format: format!, lines: summary.lines, bytes: summary.bytes, recognisedLines: recognised,
       unrecognisedLines: unrecognised, isCutWindow: parser!.isCutWindow, diagnostics: log.summarized)
     result.linesDecodedAhead = decodedAhead
-    return (result, sniffer.format)
+    return (result, checks.sniffer.format)
   }
 
   /// trace-cmd's magic: `\x17\x08\x44tracing`.

@@ -39,6 +39,14 @@ public final class FileDescriptorSource: ByteSource {
     ownsDescriptor = true
   }
 
+  /// Opens `path` for reading from byte `offset` on.
+  public convenience init(path: String, from offset: Int64) throws {
+    try self.init(path: path)
+    if lseek(fd, off_t(offset), SEEK_SET) < 0 {
+      throw ByteSourceError("cannot seek to byte \(offset): \(String(cString: strerror(errno)))")
+    }
+  }
+
   /// Wraps an already open descriptor (e.g. 0 for stdin); it is not closed.
   public init(borrowing fd: Int32) {
     self.fd = fd

@@ -16,6 +16,8 @@ public struct LineReaderSummary: Sendable {
   public var lastLineUnterminated = false
   /// True when the reader stopped because the consumer asked it to.
   public var stoppedEarly = false
+  /// When ``stoppedEarly``: the stream offset just past the newline of the last line delivered.
+  public var endOffset: Int64 = 0
 }
 
 /// Splits a ``ByteSource`` into lines without copying them: each line is a ``ByteSpan`` into a
@@ -26,13 +28,21 @@ public struct LineReader {
   private let source: ByteSource
   private let chunkSize: Int
   private let maxLineLength: Int
+  private let firstLineNumber: Int
 
-  /// Creates a reader. `chunkSize` is the read size; `maxLineLength` the longest line delivered.
-  public init(source: ByteSource, chunkSize: Int = 1 << 20, maxLineLength: Int = 1 << 22) {
+  /// Creates a reader. `chunkSize` is the read size; `maxLineLength` the longest line delivered;
+  /// `firstLineNumber` the number of the source's first line (when it starts inside a file).
+  public init(source: ByteSource, chunkSize: Int = 1 << 20, maxLineLength: Int = 1 << 22, firstLineNumber: Int = 1) {
     self.source = source
     self.chunkSize = chunkSize
     self.maxLineLength = max(maxLineLength, 1)
+    self.firstLineNumber = firstLineNumber
   }
+
+  /// Longest line delivered, in bytes before its newline (a CR before the newline counted): the
+  /// buffer grows to `maxLineLength` but is never smaller than `chunkSize`, and a line must fit in
+  /// it with its newline.
+  public var longestLine: Int { max(maxLineLength, chunkSize) - 1 }
 
   /// Calls `body(line, lineNumber)` for every line; `body` returns false to stop.
   /// Throws ``ByteSourceError`` (with the line number reached) when the source is broken.
@@ -47,7 +57,7 @@ public struct LineReader {
     var buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: capacity, alignment: 64)
     defer { buffer.deallocate() }
     var filled = 0  // bytes in buffer
-    var lineNumber = 0
+    var lineNumber = firstLineNumber - 1
     var skipping = false  // inside an oversized line, discarding until newline
     var skippedLength: Int64 = 0
     var eof = false
@@ -96,6 +106,7 @@ public struct LineReader {
           summary.lines += 1
           if try !body(ByteSpan(base: base + start, count: len), lineNumber, bufferOffset + Int64(start)) {
             summary.stoppedEarly = true
+            summary.endOffset = bufferOffset + Int64(nl + 1)
             return summary
           }
         }

@@ -4,89 +4,99 @@
   import Darwin
 #endif
 
-/// The lines of one chunk of a file that ``GraphLineDecoder`` read, with the file offset and
-/// length of each (so the reader can check that a result belongs to the line it is at), and the
-/// chunk's own symbol table.
+/// The lines that start in one chunk of a file, cut where ``LineReader`` cuts them, with the bytes
+/// read and what ``GraphLineDecoder`` made of each line it could read, in the chunk's own symbol
+/// table. The reader takes the lines from here instead of splitting the file again.
 final class DecodedChunk: @unchecked Sendable {
-  /// One decoded line.
+  /// A line's bytes in ``text``: `start ..< end`, without the newline and a CR before it.
+  struct Bounds {
+    var start: Int32
+    var end: Int32
+  }
+
+  /// A line that ``GraphLineDecoder`` read: its index in ``lines`` and what it says, with symbols
+  /// of ``DecodedChunk/symbols``.
   struct Entry {
-    /// File offset of the line's first byte.
-    var offset: Int64
-    /// Its length without the newline (and without a CR before it).
-    var length: Int32
-    /// What it says, with symbols of ``DecodedChunk/symbols``.
+    var index: Int32
     var line: GraphLine
   }
 
   /// Where the chunk's names are interned.
   let symbols = SymbolTable()
-  /// The decoded lines, in file order (raw memory the chunk owns: an array's append costs a
-  /// uniqueness check per line).
-  private var storage: UnsafeMutablePointer<Entry>
-  private var capacity: Int
-  private var count = 0
+  /// File offset of the first byte of ``text``.
+  let textStart: Int64
+  /// The bytes read (from one byte before the chunk, which tells whether a line starts at its first).
+  let text: UnsafeMutablePointer<UInt8>
+  private var bounds: RawList<Bounds>
+  private var decoded: RawList<Entry>
+  /// File offset just past the newline of the chunk's last line, or nil when no line was cut here.
+  private(set) var end: Int64?
+  /// False when a line starting in the chunk was not cut here: it runs past the bytes read (longer
+  /// than the tail read after the chunk, or the file's last line without a newline), it is longer
+  /// than the reader's limit, or the file could not be read (an error, or it shrank). The reader
+  /// reads that line and the rest of the chunk by itself, from ``end`` (or where it was).
+  private(set) var cutAll = true
 
-  /// The decoded lines, in file order, valid while the chunk is alive.
-  var entries: UnsafeBufferPointer<Entry> { UnsafeBufferPointer(start: storage, count: count) }
+  /// The lines cut, in file order (valid while the chunk is alive).
+  var lines: UnsafeBufferPointer<Bounds> { bounds.values }
+  /// The lines decoded, in file order (valid while the chunk is alive).
+  var entries: UnsafeBufferPointer<Entry> { decoded.values }
 
-  deinit { storage.deallocate() }
-
-  /// Adds a decoded line.
-  @inline(__always) private func append(_ e: Entry) {
-    if count == capacity {
-      let bigger = UnsafeMutablePointer<Entry>.allocate(capacity: capacity * 2)
-      bigger.moveInitialize(from: storage, count: count)
-      storage.deallocate()
-      storage = bigger
-      capacity *= 2
-    }
-    (storage + count).initialize(to: e)
-    count += 1
+  /// The bytes of line `b`.
+  @inline(__always) func bytes(_ b: Bounds) -> ByteSpan {
+    ByteSpan(base: text + Int(b.start), count: Int(b.end - b.start))
   }
 
-  /// Decodes the lines that start in `start ..< start + length` of the file open as `fd`
-  /// (`fileSize` bytes). A line running more than `tail` bytes past the chunk is left to the reader.
-  init(fd: Int32, fileSize: Int64, start: Int64, length: Int, tail: Int = 1 << 16) {
+  deinit {
+    text.deallocate()
+    bounds.free()
+    decoded.free()
+  }
+
+  /// Cuts and decodes the lines that start in `start ..< start + length` of the file open as `fd`
+  /// (`fileSize` bytes), reading `tail` bytes past the chunk for its last line; lines longer than
+  /// `longestLine` are left to the reader.
+  init(fd: Int32, fileSize: Int64, start: Int64, length: Int, longestLine: Int, tail: Int = 1 << 16) {
+    textStart = max(start - 1, 0)
+    let want = Int(max(0, min(Int64(length + 1 + tail), fileSize - textStart)))
+    text = .allocate(capacity: max(want, 1))
     // Lines of a function_graph are 60-odd bytes or more.
-    capacity = max(length / 64, 16)
-    storage = .allocate(capacity: capacity)
-    let readFrom = max(start - 1, 0)
-    let want = Int(min(Int64(length + 1 + tail), fileSize - readFrom))
+    bounds = RawList(capacity: max(length / 64, 16))
+    decoded = RawList(capacity: max(length / 64, 16))
     guard want > 0 else { return }
-    let buffer = UnsafeMutablePointer<UInt8>.allocate(capacity: want)
-    defer { buffer.deallocate() }
     var filled = 0
     while filled < want {
-      let n = pread(fd, buffer + filled, want - filled, off_t(readFrom) + off_t(filled))
+      let n = pread(fd, text + filled, want - filled, off_t(textStart) + off_t(filled))
       if n < 0, errno == EINTR { continue }
       if n <= 0 { break }
       filled += n
     }
-    let atEnd = readFrom + Int64(filled) == fileSize
+    if filled < want { cutAll = false }
     var s = 0
     if start > 0 {
-      // The byte before the chunk tells whether a line starts at its first byte.
-      guard let nl = memchr(buffer, 0x0A, filled) else { return }
-      s = UnsafeMutableRawPointer(nl).assumingMemoryBound(to: UInt8.self) - buffer + 1
+      guard let nl = memchr(text, 0x0A, filled) else { return }
+      s = UnsafeMutableRawPointer(nl).assumingMemoryBound(to: UInt8.self) - text + 1
     }
-    let limit = start + Int64(length)
+    let limit = Int(start - textStart) + length
     var decoder = GraphLineDecoder(symbols: symbols)
-    while s < filled, readFrom + Int64(s) < limit {
-      var end: Int
-      var next: Int
-      if let nl = memchr(buffer + s, 0x0A, filled - s) {
-        end = UnsafeMutableRawPointer(nl).assumingMemoryBound(to: UInt8.self) - buffer
-        next = end + 1
-      } else {
-        guard atEnd else { break }
-        end = filled
-        next = filled
+    while s < filled, s < limit {
+      guard let nl = memchr(text + s, 0x0A, filled - s) else {
+        cutAll = false
+        return
       }
-      if end > s, buffer[end - 1] == 0x0D { end -= 1 }
-      if let g = decoder.decode(ByteSpan(base: buffer + s, count: end - s)) {
-        append(Entry(offset: readFrom + Int64(s), length: Int32(end - s), line: g))
+      let next = UnsafeMutableRawPointer(nl).assumingMemoryBound(to: UInt8.self) - text
+      guard next - s <= longestLine else {
+        cutAll = false
+        return
       }
-      s = next
+      var e = next
+      if e > s, text[e - 1] == 0x0D { e -= 1 }
+      if let g = decoder.decode(ByteSpan(base: text + s, count: e - s)) {
+        decoded.append(Entry(index: Int32(bounds.count), line: g))
+      }
+      bounds.append(Bounds(start: Int32(s), end: Int32(e)))
+      s = next + 1
+      end = textStart + Int64(s)
     }
   }
 }

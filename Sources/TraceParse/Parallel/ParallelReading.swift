@@ -6,8 +6,8 @@
 public struct ParallelReading: Sendable, Equatable {
   /// Files smaller than this are read on one core (default 32 MiB).
   public var minimumFileBytes: Int64
-  /// Bytes per chunk (default 2 MiB). Tests use small chunks so that boundaries fall inside
-  /// fixtures.
+  /// Bytes per chunk (default 2 MiB; more than 1 GiB counts as 1 GiB). Tests use small chunks so
+  /// that boundaries fall inside fixtures.
   public var chunkBytes: Int
   /// Decoding threads besides the reader (default 2; 0 reads on one core).
   public var workers: Int
