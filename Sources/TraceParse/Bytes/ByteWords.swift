@@ -25,6 +25,11 @@ public enum ByteWords {
     return ((v & 0x0000_FFFF_0000_FFFF) &* 42_949_672_960_001) >> 32
   }
 
+  /// True when a byte of `w` is below `n` (1–128).
+  @inlinable @inline(__always) public static func hasByte(below n: UInt8, in w: UInt64) -> Bool {
+    (w &- ones &* UInt64(n)) & ~w & high != 0
+  }
+
   /// Index (0–7) of the first byte of `w` equal to `a` or to `b`, or 8 when there is none.
   @inlinable @inline(__always) public static func firstIndex(of a: UInt8, or b: UInt8, in w: UInt64) -> Int {
     let x = w ^ (ones &* UInt64(a))

@@ -9,7 +9,7 @@ struct IOUAnalyze: ParsableCommand {
       page-fault retry loop, sleeps, or got out.
       """,
     discussion: ExitStatus.help,
-    version: BuildInfo.versionText,
+    version: BuildInfo.version,
     subcommands: [
       AnalyzeCommand.self, CompareCommand.self, CollapseCommand.self, FlameGraphCommand.self, CaptureCommand.self,
       WatchCommand.self,

@@ -47,6 +47,7 @@ enum EntryPoint {
       let code = IOUAnalyze.exitCode(for: error)
       let message = IOUAnalyze.fullMessage(for: error)
       if code == .success {  // --help, --version, --generate-completion-script
+        let message = BuildInfo.printed(message)
         do {
           try OutputChannel.standardOutput.write(message.hasSuffix("\n") ? message : message + "\n")
           try OutputChannel.standardOutput.flush()
