@@ -17,7 +17,8 @@ struct FaultPathState {
   /// The call stack down to the retry function when it was entered (outermost first, the retry
   /// function last).
   var loopStack: [Symbol] = []
-  var callersHidden = false
+  /// The retry function was entered with no traced caller (set_graph_function starts the graph there).
+  var callersHidden: Bool { loopStack.count == 1 }
   var orphanExits = 0
 }
 

@@ -179,10 +179,7 @@ public final class ThreadTracker: TraceRecordSink {
   private func beginCall(_ t: TrackedThread, _ fn: Symbol, _ ctx: RecordContext) {
     t.fault.openCall = FaultCall(start: ctx.timestamp, line: ctx.line)
     if t.fault.firstFaultLine == nil { t.fault.firstFaultLine = ctx.line }
-    if t.fault.loopStack.isEmpty {
-      t.fault.callersHidden = t.stack.isEmpty
-      t.fault.loopStack = t.stack.map(\.function) + [fn]
-    }
+    if t.fault.loopStack.isEmpty { t.fault.loopStack = t.stack.map(\.function) + [fn] }
   }
 
   private func exit(_ t: TrackedThread, _ fn: Symbol?, _ duration: Int64?, _ ctx: RecordContext) {
@@ -194,10 +191,7 @@ public final class ThreadTracker: TraceRecordSink {
         call.sleptBlocked = false
         if (duration ?? 0) > thresholds.inferredSleep, !sawSchedSwitch { call.longestSchedule = duration! }
         if t.fault.firstFaultLine == nil { t.fault.firstFaultLine = ctx.line }
-        if t.fault.loopStack.isEmpty {
-          t.fault.loopStack = [fn]
-          t.fault.callersHidden = true
-        }
+        if t.fault.loopStack.isEmpty { t.fault.loopStack = [fn] }
         endCall(t, call, end: ctx.timestamp, line: ctx.line)
       }
       return
@@ -227,10 +221,7 @@ public final class ThreadTracker: TraceRecordSink {
       var call = FaultCall(start: ctx.timestamp, line: ctx.line)
       if (duration ?? 0) > thresholds.inferredSleep { call.longestSchedule = duration! }
       if t.fault.firstFaultLine == nil { t.fault.firstFaultLine = ctx.line }
-      if t.fault.loopStack.isEmpty {
-        t.fault.callersHidden = t.stack.isEmpty
-        t.fault.loopStack = t.stack.map(\.function) + [fn]
-      }
+      if t.fault.loopStack.isEmpty { t.fault.loopStack = t.stack.map(\.function) + [fn] }
       let end = ctx.timestamp.map { $0.addingSaturated(max(0, duration ?? 0)) }
       endCall(t, call, end: end, line: ctx.line)
     } else if role.contains(.schedule), t.fault.openCall != nil {
