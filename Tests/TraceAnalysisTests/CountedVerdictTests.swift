@@ -86,6 +86,24 @@ enum HistEdits {
     #expect(short.caveats.contains { if case .tooFewCountedIntervals(k, k + 1, _, _) = $0 { true } else { false } })
   }
 
+  @Test func tooFewIntervalsStillRetryingAtTheEndAreUndecidedFromTheMinimumRetries() throws {
+    // The loop's stretch, one interval short of a loop: undecided while it has the minimum retries,
+    // and one retry short of them what is left is the call that slept before the trigger.
+    let (k, n) = try #require(Self.stretch(try Self.worker(Self.hist("vanilla"))))
+    let at = try Self.worker(Self.hist("vanilla")) {
+      $0.thresholds.minCountedIntervals = k + 1
+      $0.thresholds.minRetries = Int(n)
+    }
+    #expect(at.verdict == .inconclusive)
+    #expect(
+      at.caveats.contains(.tooFewCountedIntervals(intervals: k, needed: k + 1, retries: n, neededRetries: Int(n))))
+    let over = try Self.worker(Self.hist("vanilla")) {
+      $0.thresholds.minCountedIntervals = k + 1
+      $0.thresholds.minRetries = Int(n) + 1
+    }
+    #expect(over.verdict == .sleeping)
+  }
+
   @Test func theLoopNeedsItsNumberOfRetries() throws {
     let (_, n) = try #require(Self.stretch(try Self.worker(Self.hist("vanilla"))))
     #expect(try Self.worker(Self.hist("vanilla")) { $0.thresholds.minRetries = Int(n) }.verdict == .spinning)
