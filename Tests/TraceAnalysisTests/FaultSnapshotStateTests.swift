@@ -61,6 +61,14 @@ import Testing
     // Each shown at the line of its first frame, in the first three samples.
     let first = try #require(edited.firstIndex { $0.hasPrefix("[<0>] handle_userfault") }) + 1
     #expect(shown == [first, first + body.count + 1, first + 2 * (body.count + 1)])
+    // The CPU share is measured to the last of the 300 stat samples, and pictures keep the first
+    // 256 stacks and 256 stat samples.
+    let lastStat = try #require(edited.lastIndex { $0.hasPrefix("stat: 160 ") }) + 1
+    let statLines = v.evidence.compactMap { if case .procStat(_, _, _, _, _, let l) = $0 { l } else { nil } }
+    #expect(statLines.map(\.last) == [lastStat])
+    #expect(v.snapshots.count == 512 && v.snapshots.filter { $0.cpuTicks != nil }.count == 256)
+    // A stack in handle_userfault is in the fault path; a stat sample has no stack to be in it.
+    #expect(v.snapshots.allSatisfy { $0.inFaultPath == ($0.cpuTicks == nil) })
   }
   @Test func aSysrqDumpOfAWorkerAsleepInTheFaultPathIsSleeping() throws {
     // A sysrq task dump has the state and the stack, no CPU time: asleep there (D) is a wait.

@@ -40,7 +40,7 @@ struct SnapshotState {
   var snapshots: [Snapshot] = []
   /// Named by lockdep's list of lock holders (after a hung-task report), which shows no stack.
   var namedByLockdep = false
-  var cpuTimes: [(timestamp: Int64?, state: TaskState, ticks: Int64, systemTicks: Int64, line: Int)] = []
+  var cpuTimes = CPUTimes()
 
   /// One stack snapshot of the thread, classified once when it was read.
   struct Snapshot {

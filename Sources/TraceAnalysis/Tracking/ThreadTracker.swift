@@ -160,7 +160,10 @@ public final class ThreadTracker: TraceRecordSink {
       noteRecord(ctx)
       sawSnapshots = true
       let t = owner(ctx)
-      t.snap.cpuTimes.append((ctx.timestamp, state, user.addingSaturated(system), system, ctx.line))
+      t.snap.cpuTimes.add(
+        CPUTimes.Sample(
+          timestamp: ctx.timestamp, state: state, ticks: user.addingSaturated(system), systemTicks: system,
+          line: ctx.line))
     }
   }
 

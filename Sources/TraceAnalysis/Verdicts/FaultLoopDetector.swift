@@ -154,7 +154,7 @@ public struct FaultLoopDetector {
     let stacks = t.snap.snapshots.map {
       SnapshotMark(line: $0.line, timestampNs: $0.timestamp, state: $0.state, inFaultPath: $0.inFault)
     }
-    let stats = t.snap.cpuTimes.prefix(256).map {
+    let stats = t.snap.cpuTimes.kept.map {
       SnapshotMark(line: $0.line, timestampNs: $0.timestamp, state: $0.state, inFaultPath: false, cpuTicks: $0.ticks)
     }
     return (stacks + stats).sorted { $0.line < $1.line }

@@ -65,8 +65,9 @@ extension FaultLoopDetector {
   /// The share of a CPU a task spent in system time between its first and last timed
   /// /proc/TID/stat samples (stime ticks at USER_HZ 100), or nil with fewer than two.
   func systemShare(_ t: TrackedThread) -> Double? {
-    let timed = t.snap.cpuTimes.filter { $0.timestamp != nil }
-    guard let a = timed.first, let b = timed.last, let ta = a.timestamp, let tb = b.timestamp, tb > ta else {
+    guard let a = t.snap.cpuTimes.firstTimed, let b = t.snap.cpuTimes.lastTimed, let ta = a.timestamp,
+      let tb = b.timestamp, tb > ta
+    else {
       return nil
     }
     return (Double(b.systemTicks) - Double(a.systemTicks)) / 100 / (Double(tb.subtractingSaturated(ta)) / 1e9)
@@ -116,13 +117,11 @@ extension FaultLoopDetector {
     if v.loopStack.isEmpty, let s = faultShots.first { v.loopStack = s.frames.reversed().map { symbols.name($0) } }
     for s in faultShots.prefix(3) { v.evidence.append(.sighting(sighting: sighting(s, frames: 4))) }
     var busy: Double?
-    let timed = t.snap.cpuTimes.filter { $0.timestamp != nil }
-    if let a = timed.first, let b = timed.last, b.timestamp! > a.timestamp! {
+    if let a = t.snap.cpuTimes.firstTimed, let b = t.snap.cpuTimes.lastTimed, b.timestamp! > a.timestamp! {
       let span = b.timestamp!.subtractingSaturated(a.timestamp!)
       let share = (Double(b.ticks) - Double(a.ticks)) / 100 / (Double(span) / 1e9)
       busy = share
-      var states: [TaskState] = []
-      for c in t.snap.cpuTimes where !states.contains(c.state) { states.append(c.state) }
+      let states = t.snap.cpuTimes.states
       v.evidence.append(
         .procStat(
           fromTicks: a.ticks, toTicks: b.ticks, spanNs: span, cpuSharePercent: share * 100,

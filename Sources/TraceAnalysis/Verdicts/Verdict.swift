@@ -99,7 +99,7 @@ public struct ThreadVerdict: Sendable, Codable, Equatable {
   public var samples: [SampleMark] = []
   /// The distinct stacks of ``samples``, root first.
   public var sampleStacks: [[String]] = []
-  /// Its stack snapshots in order (at most 256), for pictures over time.
+  /// Its stack snapshots and /proc stat samples in order (at most 256 of each), for pictures over time.
   public var snapshots: [SnapshotMark] = []
 
   /// True while the verdict is INCONCLUSIVE only for want of a corroborating capture.
