@@ -108,6 +108,10 @@ import Testing
     let b = try #require(run.files[0].blockedTasks.first { $0.tid == 92 })
     #expect(b.line == 16)  // the first frame of its first stack (no sched_switch in /proc input)
     #expect(b.evidence.count == 3 && b.evidence.allSatisfy { if case .sighting = $0 { true } else { false } })
+    // Each sighting names the innermost three frames, where the task waits.
+    let frames = b.evidence.compactMap { if case .sighting(let s) = $0 { s.frames } else { nil } }
+    #expect(
+      frames == Array(repeating: ["io_wq_put_and_exit", "io_uring_clean_tctx", "io_uring_cancel_generic"], count: 3))
   }
 
   @Test(arguments: ["perf.txt", "stacks.txt", "sysrq.txt"])
