@@ -308,7 +308,7 @@ import Testing
     #expect(try analyze(Self.perf) { $0.thresholds.minFaultSampleShare = 1 }.thread(93)?.verdict == .spinning)
     let w = try #require(try analyze(Self.perf) { $0.thresholds.minFaultSampleShare = 1.000_001 }.thread(93))
     #expect(w.verdict == .inconclusive)
-    #expect(w.caveats.contains { if case .lowFaultSampleShare = $0 { true } else { false } })
+    #expect(w.caveats.contains(.lowFaultSampleShare(faultSharePercent: 100, neededPercent: 1.000_001 * 100)))
   }
 
   @Test func aCPUShareAtTheBusyLimitDecidesAndJustUnderDoesNot() throws {
