@@ -91,6 +91,23 @@ import Testing
     #expect(w.caveats.contains(.procEvidence(inFaultPath: 3, snapshots: 3)))
   }
 
+  @Test func twoReadableStacksInTheFaultPathOfABusyWorkerAreEnough() throws {
+    // Edit: the ringclose /proc samples cut before sample 3: two samples, both in the fault path.
+    let lines = Fixtures.lines(Fixtures.path("lab/vanilla/ringclose/stacks.txt"))
+    let third = try #require(lines.firstIndex { $0.hasPrefix("=== sample 3 ") })
+    let two = Array(lines[..<third])
+    let w = try #require(try analyze(Fixtures.temporary(two)).thread(95))
+    #expect(w.verdict == .spinning)
+    #expect(w.caveats.contains(.procEvidence(inFaultPath: 2, snapshots: 2)))
+    // Edit: and the worker's second stack emptied (frames dropped): one in the fault path is not enough.
+    let second = try #require(two.lastIndex { $0 == "--- tid 95 comm iou-wrk-93" })
+    let one = Array(two[...(second + 2)])
+    try #require(one.last == "stack:")
+    let o = try #require(try analyze(Fixtures.temporary(one)).thread(95))
+    #expect(o.verdict == .inconclusive)
+    #expect(o.caveats.contains(.burnsCPUStackNotShown))
+  }
+
   @Test func hungTaskAloneIsInconclusive() throws {
     let run = try analyze(Self.file(Fixtures.vanillaDir, "dmesg_hung.txt"))
     #expect(run.verdict == .inconclusive && run.exitCode == 3)
