@@ -23,6 +23,24 @@ import Testing
     #expect(Self.span(corrupted(6), FormatSniffer.looksBinary))
   }
 
+  @Test func aFileIsBinaryWhenMoreThanHalfOfItsLinesAre() throws {
+    // Edit: the first 20 lines of the vanilla threadexit graph (from its first call line on), with
+    // 10 or 11 of them corrupted (every fifth byte set to 0x01: a fifth of the line, binary).
+    let lines = Fixtures.lines(Fixtures.vanillaGraph)
+    let first = try #require(lines.firstIndex { $0.hasSuffix("handle_userfault() {") })
+    let twenty = lines[first..<(first + 20)].map { Array($0.utf8) }
+    func sniffed(corrupting n: Int) -> TraceFormat? {
+      var s = FormatSniffer()
+      for (i, var b) in twenty.enumerated() {
+        if i < n { for k in stride(from: 0, to: b.count, by: 5) { b[k] = 0x01 } }
+        Self.span(b) { s.observe($0) }
+      }
+      return s.format
+    }
+    #expect(sniffed(corrupting: 10) == .ftrace)
+    #expect(sniffed(corrupting: 11) == nil)
+  }
+
   @Test func eitherFormOfALostEventsLineIsFtrace() {
     // Built from the printf formats: the kernel's trace.c `CPU:%d [LOST %lu EVENTS]` and
     // trace-cmd report's `CPU:%d [%llu EVENTS DROPPED]`.
