@@ -55,6 +55,13 @@ import TraceParse
     #expect(nine.spinningThreads.isEmpty)
   }
 
+  @Test func withALoopOfOneRetryOnlyTheRetryingThreadSpins() throws {
+    // --min-retries 1, cut after the loop's first retry: the threads that never retried do not spin.
+    let (one, _) = try tracked(cutAfterRetry(1), minRetries: 1)
+    #expect(one.threads.count > 1)
+    #expect(one.spinningThreads == [67])
+  }
+
   @Test func aLoopOfTwoWithOneScheduleReturnedAtOnceSaysSo() throws {
     // Cut inside the loop's 2nd retry, before its schedule(): one schedule() returned at once, in the
     // 1st. With --min-retries 2 the two retries are a loop.
