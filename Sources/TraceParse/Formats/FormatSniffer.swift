@@ -153,7 +153,9 @@ public struct FormatSniffer {
       t.slice(ip.start, ip.end).isHexDigits, t.hasSuffix(")"),
       let dso = t.firstIndex(of: " (", from: ip.end)
     else { return false }
-    return t.nextToken(from: ip.end).map { $0.start < dso } ?? false
+    // A symbol between them: the next token begins before ` (`. A token never begins at a space, so
+    // `$0.start == dso` never occurs and `<` and `<=` read the same.
+    return t.nextToken(from: ip.end).map { $0.start < dso } ?? false  // mutants: equivalent
   }
 
   static func looksLikeKernelLog(_ line: ByteSpan) -> Bool {
