@@ -72,6 +72,18 @@ import Testing
     #expect(run.verdict == .inconclusive && run.exitCode == 3)
   }
 
+  @Test func theRunNamesTheThreadsThatGiveItsVerdictAndNoOther() throws {
+    // lab/seed-series/race: two workers SLEEPING (one of them seen in two files) and one RESOLVED.
+    let run = try analyze(Fixtures.path("lab/seed-series/race"))
+    #expect(run.verdict == .sleeping)
+    #expect(run.threads.map(\.verdict).sorted() == [.sleeping, .sleeping, .resolved].sorted())
+    let named = run.reasons.compactMap { r -> Int32? in
+      if case .thread(_, let tid, let v, _) = r, v == run.verdict { tid } else { nil }
+    }
+    #expect(named == run.threads.filter { $0.verdict == .sleeping }.map(\.tid))
+    #expect(run.reasons.count == named.count)
+  }
+
   @Test func aSpinInAnyFileDecidesTheRun() throws {
     let run = try analyze(Fixtures.path("lab/vanilla/ringclose"))
     #expect(
