@@ -75,6 +75,7 @@ import Testing
     let run = try analyze(Fixtures.path("lab/uffd-retry-sleep/cancel/sysrq.txt"))
     let v = try #require(run.thread(95))
     #expect(v.isWorker && v.verdict == .sleeping && v.cpuSharePercent == nil)
+    #expect(v.tgid == 93)  // its `task:iou-wrk-93 … pid:95 tgid:93` line
     #expect(v.evidence.contains(.blockedInFaultSnapshots(count: 1, snapshots: 1)))
     #expect(run.exitCode == 0)
   }

@@ -29,7 +29,8 @@ public final class ThreadTracker: TraceRecordSink {
   var sawSnapshots = false
   var firstTimestamp: Int64?
   var lastTimestamp: Int64?
-  var lastLine = 0
+  // Read only when closing threads' phases, and a thread exists only after a record set it.
+  var lastLine = 0  // mutants: equivalent
   var records = 0
   /// Set once ``finish()`` closed the open phases.
   var finished = false

@@ -132,7 +132,9 @@ public struct FaultLoopDetector {
   /// last mark.
   static func longestIntactRun(_ e: Episode, _ losses: [Int]) -> Int {
     let inside = losses.filter { $0 > e.firstLine && $0 < e.lastLine }
-    var best = 0
+    // A SPINNING phase has retries, and each of them ends up in some run: the result is never 0, so
+    // starting `best` at 0 or at 1 is the same.
+    var best = 0  // mutants: equivalent
     var run = 0
     var k = 0
     for m in e.retries {
