@@ -61,7 +61,8 @@ public struct FaultLoopDetector {
       tid: t.tid, comm: comm.isEmpty ? "?" : comm, tgid: t.tgid, ownerTid: Self.ownerTid(comm),
       isWorker: isWorker, verdict: .notInFault, episodes: t.episodes, evidence: [], caveats: [], loopStack: [],
       retriesPerSecond: nil, cpuSharePercent: nil, scheduleReturnedAtOnce: nil)
-    if t.tid < 0 { v.caveats.append(.noTaskColumn(cpu: -2 - t.tid)) }
+    // Threads here have a tid above 0 or are per-CPU stand-ins (-2 - cpu): `< 0` and `< 1` read the same.
+    if t.tid < 0 { v.caveats.append(.noTaskColumn(cpu: -2 - t.tid)) }  // mutants: equivalent
     if !t.episodes.isEmpty {
       v.verdict = Self.threadVerdict(t.episodes)
       v.loopStack = t.fault.loopStack.map { symbols.name($0) }
@@ -71,7 +72,9 @@ public struct FaultLoopDetector {
             verdict: worst.verdict, lines: LineRange(worst.firstLine, worst.lastLine), startNs: worst.startNs,
             endNs: worst.endNs))
         v.evidence.append(contentsOf: worst.facts.map { ThreadEvidence.phaseFact(fact: $0) })
-        if worst.verdict == .spinning, let d = worst.durationNs, d > 0 {
+        // A loop of retries never lasts 0 or 1 ns (10 calls, timestamps in µs or ns): `d > 0` only keeps a
+        // capture with equal timestamps from a division by zero, and `> 1` would read the same.
+        if worst.verdict == .spinning, let d = worst.durationNs, d > 0 {  // mutants: equivalent
           v.retriesPerSecond = Double(worst.faultCalls) / (Double(d) / 1e9)
         }
       }

@@ -125,7 +125,6 @@ public enum RunAnalyzer {
       } catch let e as TraceInputError where e.diagnostic.kind == .empty && files.count > 1 {
         results.append(skipped(f, .empty))
       } catch let e as TraceInputError {
-        if files.count == 1 { throw e }
         firstError = firstError ?? e
         results.append(skipped(f, .unreadable(diagnostic: e.diagnostic)))
       }
