@@ -12,7 +12,8 @@
 # Every timed run's exit status and output are checked (verdict and thread counts against the
 # source, the same verdicts from trace.dat and its text, byte-identical folded stacks), and each
 # prints seconds, MiB/s, the ratio to `wc -l` on the same file, and peak RSS (GNU time). Then
-# instructions per byte of `analyze` under callgrind on a 32 MiB slice of the whole-kernel text.
+# instructions per byte of `analyze` under callgrind on two slices of the whole-kernel text, just under
+# and just over 32 MiB (read on one core and on both).
 # BENCH_RUNS: timed runs of the fast jobs (best kept, default 3); BENCH_MIB: size (default 1024).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -167,15 +168,24 @@ echo
 bash bench/collapse-bench.sh
 
 # ---- 5. instructions per byte (callgrind) ----
+# Two slices of whole lines from the start of the whole-kernel text: just under 32 MiB, which is
+# read on one core (files from 32 MiB on are decoded on both: ParallelReading), and just over.
 if command -v valgrind >/dev/null; then
-  SLICE="$OUT/wholekernel-32m.txt"
-  head -c $((32 << 20)) "$FG" | head -n -1 >"$SLICE"
-  run callgrind 0,1 nice valgrind --tool=callgrind --callgrind-out-file=/dev/null "$BIN" analyze "$SLICE"
-  ir=$(sed -n 's/.*Collected : \([0-9]*\).*/\1/p' "$LOG/callgrind.err")
-  [ -n "$ir" ] || { echo "FAILED: no instruction count from callgrind" >&2; exit 1; }
   echo
-  awk -v ir="$ir" -v b="$(stat -c %s "$SLICE")" -v s="$SECS" 'BEGIN{
-    printf "callgrind, iou-analyze analyze on the first 32 MiB of the whole-kernel text: %.0f M instructions, %.1f per byte (%.0f s under valgrind)\n", ir / 1e6, ir / b, s }'
+  for cut in one both; do
+    SLICE="$OUT/wholekernel-32m-$cut.txt"
+    if [ $cut = one ]; then
+      head -c $((32 << 20)) "$FG" | head -n -1 >"$SLICE"
+    else
+      head -c $(((32 << 20) + (64 << 10))) "$FG" | head -n -1 >"$SLICE"
+    fi
+    run callgrind-$cut 0,1 nice valgrind --tool=callgrind --callgrind-out-file=/dev/null "$BIN" analyze "$SLICE"
+    ir=$(sed -n 's/.*Collected : \([0-9]*\).*/\1/p' "$LOG/callgrind-$cut.err")
+    [ -n "$ir" ] || { echo "FAILED: no instruction count from callgrind" >&2; exit 1; }
+    awk -v ir="$ir" -v b="$(stat -c %s "$SLICE")" -v s="$SECS" -v c="$cut" 'BEGIN{
+      printf "callgrind, iou-analyze analyze on %.2f MiB of the whole-kernel text (%s): %.0f M instructions, %.1f per byte (%.0f s under valgrind)\n",
+        b / 1048576, c == "one" ? "one core" : "both cores", ir / 1e6, ir / b, s }'
+  done
 else
   echo "(valgrind missing: no instruction count)"
 fi

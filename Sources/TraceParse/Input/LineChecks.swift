@@ -2,8 +2,8 @@
 /// lines go on to the sniffer (for the error when a forced format reads nothing), every 64th line
 /// is sampled for binary data, and at every ``TraceFileReader/garbageWindow`` lines reading stops
 /// when the input is garbage; progress is reported. Only some lines need a check
-/// (``wants(_:)``), so the reader's loop over a chunk's lines calls ``check(_:number:recognised:)``
-/// rarely.
+/// (``wants(_:)``, ``nextWanted(after:)``), so the reader's loop over a chunk's lines calls
+/// ``check(_:number:recognised:)`` rarely.
 struct LineChecks {
   /// What the file looks like.
   var sniffer = FormatSniffer()
@@ -38,6 +38,12 @@ struct LineChecks {
   /// True when line `number` needs ``check(_:number:recognised:)``.
   @inline(__always) func wants(_ number: Int) -> Bool {
     number <= FormatSniffer.sampleLines || number & 63 == 0 || number >= nextGarbageCheck || number >= nextProgress
+  }
+
+  /// The first line after `number` that ``wants(_:)``.
+  func nextWanted(after number: Int) -> Int {
+    let sample = number < FormatSniffer.sampleLines ? number + 1 : (number | 63) + 1
+    return min(sample, nextGarbageCheck, nextProgress)
   }
 
   /// Checks line `number` (`line`), read by a parser that recognised `recognised` lines so far:

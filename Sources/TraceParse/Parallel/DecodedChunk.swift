@@ -63,6 +63,10 @@ final class DecodedChunk: @unchecked Sendable {
     // Lines of a function_graph are 60-odd bytes or more.
     bounds = RawList(capacity: max(length / 64, 16))
     decoded = RawList(capacity: max(length / 64, 16))
+    // Index in `text` just past the newline of the last line cut (kept in a local: `end` is
+    // written once, on the way out).
+    var cutTo = -1
+    defer { if cutTo >= 0 { end = textStart + Int64(cutTo) } }
     guard want > 0 else { return }
     var filled = 0
     while filled < want {
@@ -96,7 +100,7 @@ final class DecodedChunk: @unchecked Sendable {
       }
       bounds.append(Bounds(start: Int32(s), end: Int32(e)))
       s = next + 1
-      end = textStart + Int64(s)
+      cutTo = s
     }
   }
 }

@@ -9,6 +9,14 @@ extension TraceFileReader {
     _ pipeline: ChunkPipeline, from offset: inout Int64, number: inout Int, into ftrace: FtraceTextParser,
     checks: inout LineChecks, lines: inout Int, decodedAhead: inout Int, sink: inout S, log: inout DiagnosticLog
   ) throws -> Int64? {
+    // Counted in locals (an inout is written back to memory on every change).
+    var n = number
+    var ahead = 0
+    defer {
+      number = n
+      decodedAhead += ahead
+    }
+    var nextCheck = checks.nextWanted(after: n)
     var k = pipeline.index(of: offset)
     while k < pipeline.chunkCount {
       guard let chunk = pipeline.chunk(k) else { return nil }
@@ -23,16 +31,21 @@ extension TraceFileReader {
       while e < entries.count, Int(entries[e].index) < i { e += 1 }
       lines += cut.count - i
       while i < cut.count {
-        number += 1
-        if e < entries.count, Int(entries[e].index) == i, ftrace.acceptsDecodedLine {
-          ftrace.take(translation.translated(entries[e].line), number: number, into: &sink, log: &log)
-          decodedAhead += 1
+        n += 1
+        if e < entries.count, Int(entries[e].index) == i {
+          if ftrace.acceptsDecodedLine {
+            ftrace.take(translation.translated(entries[e].line), number: n, into: &sink, log: &log)
+            ahead += 1
+          } else {
+            ftrace.parse(chunk.bytes(cut[i]), number: n, into: &sink, log: &log)
+          }
+          e += 1
         } else {
-          ftrace.parse(chunk.bytes(cut[i]), number: number, into: &sink, log: &log)
+          ftrace.parse(chunk.bytes(cut[i]), number: n, into: &sink, log: &log)
         }
-        if e < entries.count, Int(entries[e].index) == i { e += 1 }
-        if checks.wants(number) {
-          try checks.check(chunk.bytes(cut[i]), number: number, recognised: ftrace.recognisedLines)
+        if n >= nextCheck {
+          try checks.check(chunk.bytes(cut[i]), number: n, recognised: ftrace.recognisedLines)
+          nextCheck = checks.nextWanted(after: n)
         }
         i += 1
       }
