@@ -119,7 +119,8 @@ public struct Comparison: Sendable, Codable, Equatable {
       var named = Set<Int32>()
       for t in f.threads where t.verdict == .sleeping {
         guard let e = t.episodes.last, e.verdict == .sleeping, e.untilEndOfCapture else { continue }
-        guard (e.durationNs ?? 0) >= th.hangMinimum || e.startNs == nil else { continue }
+        // Untimed (a capture without timestamps), it cannot be shorter than the hang minimum.
+        if let d = e.durationNs, d < th.hangMinimum { continue }
         named.insert(t.tid)
         out.append(
           ResidualHang(
@@ -128,7 +129,7 @@ public struct Comparison: Sendable, Codable, Equatable {
               function: t.loopStack.last ?? "handle_userfault", fromLine: e.firstLine, durationNs: e.durationNs)))
       }
       for b in f.blockedTasks where !named.contains(b.tid) {
-        let longEnough = b.untilEndOfCapture && (b.blockedForNs ?? 0) >= th.hangMinimum
+        let longEnough = b.untilEndOfCapture && b.blockedForNs.map { $0 >= th.hangMinimum } == true
         // A task waiting for its workers always has the stack that shows it (waitsForWorkers).
         guard longEnough || b.reportedHung || b.waitsForWorkers else { continue }
         named.insert(b.tid)
