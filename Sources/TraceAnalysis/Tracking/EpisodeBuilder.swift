@@ -28,7 +28,7 @@ extension ThreadTracker {
             retries: r.marks))
       }
       flushRun(t, atEnd: false)
-      var s = t.fault.sleep ?? SleepPhase(firstStart: call.start, firstLine: call.line)
+      var s = t.fault.sleep ?? SleepPhase(firstStart: call.start, firstLine: call.line, lastLine: line)
       s.count += 1
       s.lastEnd = end
       s.lastLine = line
@@ -43,7 +43,7 @@ extension ThreadTracker {
       {
         flushRun(t, atEnd: false)
       }
-      var r = t.fault.run ?? RetryRun(firstStart: call.start, firstLine: call.line)
+      var r = t.fault.run ?? RetryRun(firstStart: call.start, firstLine: call.line, lastLine: line)
       r.count += 1
       r.lastEnd = end
       r.lastLine = line

@@ -58,9 +58,9 @@ struct OpenSchedule {
 struct RetryRun {
   var count = 0
   var firstStart: Int64?
-  var firstLine = 0
+  var firstLine: Int
   var lastEnd: Int64?
-  var lastLine = 0
+  var lastLine: Int
   var offCPUTime: Int64 = 0
   var preemptions = 0
   var schedules = 0
@@ -73,9 +73,9 @@ struct RetryRun {
 struct SleepPhase {
   var count = 0
   var firstStart: Int64?
-  var firstLine = 0
+  var firstLine: Int
   var lastEnd: Int64?
-  var lastLine = 0
+  var lastLine: Int
   var blockedTime: Int64 = 0
   var wakeups = 0
   var inferred = 0

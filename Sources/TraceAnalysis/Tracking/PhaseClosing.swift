@@ -15,7 +15,7 @@ extension ThreadTracker {
       let blockedNow = t.sched.switchedOut?.state.isBlocked ?? false
       if blockedNow || slept(call).slept {
         flushRun(t, atEnd: false)
-        var s = t.fault.sleep ?? SleepPhase(firstStart: call.start, firstLine: call.line)
+        var s = t.fault.sleep ?? SleepPhase(firstStart: call.start, firstLine: call.line, lastLine: call.line)
         s.count += 1
         s.blockedTime = s.blockedTime.addingSaturated(call.blockedTime).addingSaturated(
           max(0, (lastTimestamp ?? 0).subtractingSaturated(t.sched.switchedOut?.timestamp ?? lastTimestamp ?? 0)))
