@@ -47,4 +47,16 @@ import Testing
     #expect(!f.notes.contains(.noSchedSwitch) && !f.notes.contains(.noTimestamps) && !f.notes.contains(.eventsOnly))
     #expect(!f.captureHints.contains(.enableSchedEvents))
   }
+  @Test func procSnapshotsWithoutAFaultAreNoEventsOnlyCapture() throws {
+    // lab/iowq-fail-fault/threadexit: /proc samples of tasks none of which is in the fault path.
+    let f = try analyze(Fixtures.path("lab/iowq-fail-fault/threadexit/stacks.txt")).files[0]
+    #expect(f.threads.allSatisfy { $0.verdict == .notInFault })
+    #expect(!f.notes.contains(.eventsOnly))
+    // Edit: its stack lines dropped (`stat:` samples alone): still /proc samples, not events only.
+    let stats = Fixtures.lines(Fixtures.path("lab/iowq-fail-fault/threadexit/stacks.txt")).filter {
+      !$0.hasPrefix("[<") && $0 != "stack:"
+    }
+    let s = try analyze(Fixtures.temporary(stats)).files[0]
+    #expect(s.format == "proc-stack" && !s.notes.contains(.eventsOnly))
+  }
 }
