@@ -228,6 +228,19 @@ import Testing
     #expect(!inferred.episodes[0].facts.contains { if case .blockedOffCPU = $0 { true } else { false } })
   }
 
+  @Test func aFaultCallThatBeganBeforeTheCaptureCountsFromItsReturn() throws {
+    // Edit: the capture starts just after the worker woke in its first call (its sched_switch in,
+    // line 256, dropped with all before it): `} /* handle_userfault */` comes with no entry.
+    let wake = try #require(Self.graph.firstIndex { $0.contains("next_pid=67 ") && $0.contains("prev_comm=swapper/1") })
+    let cut = Array(Self.graph[(wake + 1)...])
+    let orphan = try #require(
+      cut.firstIndex { $0.contains(" iou-wrk-67 ") && $0.hasSuffix("} /* handle_userfault */") })
+    let w = try worker(try analyze(Fixtures.temporary(cut)))
+    #expect(w.verdict == .spinning)
+    // The call counts, from the line of its return: the phases start there.
+    #expect(w.episodes.first?.firstLine == orphan + 1)
+  }
+
   @Test func sleepingThenResolvedIsResolved() throws {
     let w = try worker(try analyze(Fixtures.fixGraph))
     #expect(w.episodes.map(\.verdict) == [.sleeping, .resolved] && w.verdict == .resolved)
