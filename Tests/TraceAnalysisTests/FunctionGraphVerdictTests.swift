@@ -88,6 +88,20 @@ import Testing
     #expect(w.caveats.contains(.callersHidden(function: "handle_userfault")))
   }
 
+  @Test func aLeafRetryCallSleptByInferenceOnlyPastTheLimit() throws {
+    // Edit: as above, and the sched event lines dropped too: the leaf `handle_userfault();` of
+    // 11.857 us is a sleep only when it lasts longer than the inference limit.
+    let lines = Fixtures.lines(Fixtures.path("lab/iowq-fail-fault/cancel/fgraph_proc.txt"))
+    let edited = lines.indices.filter { $0 >= 351 || !lines[$0].contains(" iou-wrk-80 ") }.map { lines[$0] }
+      .filter { !$0.contains("/* sched_") }
+    let path = Fixtures.temporary(edited)
+    let at = try #require(try analyze(path) { $0.thresholds.inferredSleep = 11_857 }.thread(80))
+    #expect(!at.episodes.contains { $0.verdict == .sleeping })
+    let under = try #require(try analyze(path) { $0.thresholds.inferredSleep = 11_856 }.thread(80))
+    #expect(under.episodes.first?.verdict == .sleeping)
+    #expect(under.episodes.first?.facts.contains(.sleepInferredFromDurations(calls: 1)) == true)
+  }
+
   @Test func withoutSchedEventsSleepsAreInferredAndTheReportSaysSo() throws {
     let lines = Fixtures.lines(Fixtures.vanillaGraph).filter { !$0.contains("/* sched_") }
     let run = try analyze(Fixtures.temporary(lines))

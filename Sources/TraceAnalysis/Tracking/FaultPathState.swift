@@ -42,7 +42,8 @@ struct FaultCall {
   var schedulesReturnedAtOnce = 0
   /// The schedule() frame open inside the call, if any.
   var openSchedule: OpenSchedule?
-  /// The longest schedule() inside (ns), for inferring sleeps without sched events.
+  /// The longest schedule() inside, or the whole call when none of it was traced (ns), for inferring
+  /// sleeps without sched events (``ThreadTracker/slept(_:)`` compares it with the limit).
   var longestSchedule: Int64 = 0
 }
 

@@ -193,7 +193,7 @@ public final class ThreadTracker: TraceRecordSink {
       if let fn, roles.role(fn).contains(.retry), t.fault.openCall == nil {
         var call = FaultCall(start: startOf(ctx.timestamp, duration), line: ctx.line)
         call.sleptBlocked = false
-        if (duration ?? 0) > thresholds.inferredSleep, !sawSchedSwitch { call.longestSchedule = duration! }
+        if let duration { call.longestSchedule = duration }
         if t.fault.firstFaultLine == nil { t.fault.firstFaultLine = ctx.line }
         if t.fault.loopStack.isEmpty { t.fault.loopStack = [fn] }
         endCall(t, call, end: ctx.timestamp, line: ctx.line)
@@ -223,7 +223,7 @@ public final class ThreadTracker: TraceRecordSink {
       // A retry call with no traced children: it cannot have switched out (the switch event
       // would have been printed inside it). Long ones count as slept only by inference.
       var call = FaultCall(start: ctx.timestamp, line: ctx.line)
-      if (duration ?? 0) > thresholds.inferredSleep { call.longestSchedule = duration! }
+      if let duration { call.longestSchedule = duration }
       if t.fault.firstFaultLine == nil { t.fault.firstFaultLine = ctx.line }
       if t.fault.loopStack.isEmpty { t.fault.loopStack = t.stack.map(\.function) + [fn] }
       let end = ctx.timestamp.map { $0.addingSaturated(max(0, duration ?? 0)) }
