@@ -192,7 +192,6 @@ public final class ThreadTracker: TraceRecordSink {
       // `} /* handle_userfault */` with no entry: a call that began before the capture.
       if let fn, roles.role(fn).contains(.retry), t.fault.openCall == nil {
         var call = FaultCall(start: startOf(ctx.timestamp, duration), line: ctx.line)
-        call.sleptBlocked = false
         if let duration { call.longestSchedule = duration }
         if t.fault.firstFaultLine == nil { t.fault.firstFaultLine = ctx.line }
         if t.fault.loopStack.isEmpty { t.fault.loopStack = [fn] }
