@@ -79,4 +79,12 @@ import Testing
     #expect(v.evidence.contains(.blockedInFaultSnapshots(count: 1, snapshots: 1)))
     #expect(run.exitCode == 0)
   }
+  @Test func aWorkerWhoseStacksAreOutsideTheFaultPathIsNotInFault() throws {
+    // lab/iowq-fail-fault/cancel: the worker's /proc stacks are in io-wq's idle wait, not in a fault.
+    let run = try analyze(Fixtures.path("lab/iowq-fail-fault/cancel/stacks.txt"))
+    let v = try #require(run.thread(93))
+    #expect(v.isWorker && v.verdict == .notInFault)
+    #expect(v.evidence.contains(.noFaultPath))
+    #expect(v.snapshots.allSatisfy { !$0.inFaultPath })
+  }
 }
