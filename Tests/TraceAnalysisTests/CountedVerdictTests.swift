@@ -131,6 +131,29 @@ enum HistEdits {
     #expect(stated(p) == stated(v) + 1)
   }
 
+  @Test func aCountedLoopStatesItsOnePreemptionAndNoneWithout() throws {
+    // Edit: hist-1 with the worker's switch-outs while runnable (prev_state 0 and 256) dropped from
+    // every sched_switch reading: a loop never preempted; then one preemption (256) added to the last.
+    let lines = Fixtures.lines(Self.hist("vanilla", "hist-1"))
+    let tid = try Self.worker(Self.hist("vanilla", "hist-1")).tid
+    let key = "{ prev_pid: \(String(repeating: " ", count: 10 - String(tid).count))\(tid), prev_state: "
+    let never = lines.filter { l in
+      guard l.hasPrefix(key) else { return true }
+      let state = l.dropFirst(key.count).prefix { $0 != "}" }.trimmingCharacters(in: .whitespaces)
+      return state != "0" && state != "256"
+    }
+    try #require(never.count < lines.count)
+    let stated = { (v: ThreadVerdict) in
+      v.evidence.compactMap { if case .counted(.preemptedOnly(let n)) = $0 { n } else { nil } }
+    }
+    let v0 = try Self.worker(Fixtures.temporary(never))
+    #expect(v0.verdict == .spinning && stated(v0).isEmpty)
+    let switchReadings = HistEdits.readings(never).filter(HistEdits.isSwitchReading).count
+    let once = HistEdits.addSwitchOut(never, tid: tid, state: 256, from: switchReadings - 1)
+    let v1 = try Self.worker(Fixtures.temporary(once))
+    #expect(v1.verdict == .spinning && stated(v1) == [1])
+  }
+
   @Test func eachIntervalCountsTheRetriesSinceThePreviousReading() throws {
     let v = try Self.worker(Self.hist("vanilla"))
     // Edit: the first four readings of both histograms dropped, as if the trigger had been read only
