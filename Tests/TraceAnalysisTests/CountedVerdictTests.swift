@@ -154,6 +154,16 @@ enum HistEdits {
     #expect(v1.verdict == .spinning && stated(v1) == [1])
   }
 
+  @Test func aHitsHistogramThatDoesNotNameItsFunctionIsTakenAsTheRetryFunctionsAndSaysSo() throws {
+    // Edit: ` probe=handle_userfault` removed from every `# iou-analyze hist:` line of hist-armed.
+    let lines = Fixtures.lines(Self.hist("vanilla")).map {
+      $0.replacingOccurrences(of: " probe=handle_userfault", with: "")
+    }
+    let v = try Self.worker(Fixtures.temporary(lines))
+    #expect(v.verdict == .spinning && v.caveats.contains(.countedFunctionUnnamed))
+    #expect(!(try Self.worker(Self.hist("vanilla"))).caveats.contains(.countedFunctionUnnamed))
+  }
+
   @Test func eachIntervalCountsTheRetriesSinceThePreviousReading() throws {
     let v = try Self.worker(Self.hist("vanilla"))
     // Edit: the first four readings of both histograms dropped, as if the trigger had been read only
