@@ -164,6 +164,20 @@ enum HistEdits {
     #expect(!(try Self.worker(Self.hist("vanilla"))).caveats.contains(.countedFunctionUnnamed))
   }
 
+  @Test func readingsWhoseTimesGoBackwardsGiveNoRate() throws {
+    // Edit: the last retry reading of hist-armed stamped uptime=1.000000, before every other reading.
+    var lines = Fixtures.lines(Self.hist("vanilla"))
+    let last = try #require(lines.lastIndex { $0.hasPrefix("# iou-analyze hist: event=iou_analyze/handle_userfault") })
+    let at = try #require(lines[last].range(of: "uptime="))
+    let end = lines[last][at.upperBound...].firstIndex(of: " ") ?? lines[last].endIndex
+    lines[last].replaceSubrange(at.upperBound..<end, with: "1.000000")
+    let v = try Self.worker(Fixtures.temporary(lines))
+    #expect(v.verdict == .spinning)
+    #expect(v.retriesPerSecond == nil)
+    #expect(!v.evidence.contains { if case .counted(.retryRate) = $0 { true } else { false } })
+    #expect(try Self.worker(Self.hist("vanilla")).retriesPerSecond != nil)
+  }
+
   @Test func eachIntervalCountsTheRetriesSinceThePreviousReading() throws {
     let v = try Self.worker(Self.hist("vanilla"))
     // Edit: the first four readings of both histograms dropped, as if the trigger had been read only
