@@ -121,11 +121,12 @@ extension FaultLoopDetector {
       let span = b.timestamp!.subtractingSaturated(a.timestamp!)
       let share = (Double(b.ticks) - Double(a.ticks)) / 100 / (Double(span) / 1e9)
       busy = share
-      let states = t.snap.cpuTimes.states
+      // Each state is in the list once, so `<` and `<=` sort it alike.
+      let states = t.snap.cpuTimes.states.sorted { $0.rawValue < $1.rawValue }  // mutants: equivalent
       v.evidence.append(
         .procStat(
           fromTicks: a.ticks, toTicks: b.ticks, spanNs: span, cpuSharePercent: share * 100,
-          states: states.sorted { $0.rawValue < $1.rawValue }, lines: LineRange(a.line, b.line)))
+          states: states, lines: LineRange(a.line, b.line)))
       if v.cpuSharePercent == nil { v.cpuSharePercent = share * 100 }
     }
     guard v.episodes.isEmpty, t.sampled.faultSamples == 0 else { return }
