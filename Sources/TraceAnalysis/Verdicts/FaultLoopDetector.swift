@@ -24,18 +24,14 @@ public struct FaultLoopDetector {
     for t in threads + pseudo {
       let comm = symbols.name(t.comm)
       let isWorker = tracker.roles.isWorker(comm)
-      // Sampled and snapshot input: any task takes ordinary page faults, so a non-worker is in
-      // scope only when a stack shows the retry function itself; an io worker with any fault path.
+      // An io worker is always in scope. Sampled and snapshot input: any task takes ordinary page
+      // faults, so another task is in scope only when a sample or stack shows the retry function.
       let retryShot = t.snap.snapshots.contains { s in
         s.inFault && s.frames.contains { tracker.roles.role($0).contains(.retry) }
       }
-      let inFault =
-        t.fault.totalCalls > 0
-        || (isWorker
-          ? t.sampled.faultSamples > 0 || t.snap.snapshots.contains { $0.inFault }
-          : t.sampled.retrySamples > 0 || retryShot)
+      let inFault = t.fault.totalCalls > 0 || t.sampled.retrySamples > 0 || retryShot
       if let b = blockedTask(t, comm) { blocked.append(b) }
-      guard inFault || isWorker || burnsCPUInKernelUnseen(t) else { continue }
+      guard isWorker || inFault || burnsCPUInKernelUnseen(t) else { continue }
       verdicts.append(verdict(for: t, comm: comm, isWorker: isWorker))
     }
     addCountedVerdicts(&verdicts)
