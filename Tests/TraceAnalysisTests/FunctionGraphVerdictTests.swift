@@ -102,6 +102,15 @@ import Testing
     #expect(under.episodes.first?.facts.contains(.sleepInferredFromDurations(calls: 1)) == true)
   }
 
+  @Test func aTaskThatIsNoWorkerIsInScopeFromItsFirstFaultCall() throws {
+    // Edit: lab/vanilla/write-signal cut just before the second handle_userfault() entry of
+    // uffd_io-81 (not an io worker; it takes the fault in write(2)): one call, which returned.
+    let lines = Fixtures.lines(Fixtures.path("lab/vanilla/write-signal/fgraph_proc.txt"))
+    let entries = CaptureEdits.entries(lines, comm: "uffd_io-81")
+    let t = try #require(try analyze(Fixtures.temporary(Array(lines[..<entries[1]]))).thread(81))
+    #expect(!t.isWorker && t.verdict != .notInFault)
+  }
+
   @Test func withoutSchedEventsSleepsAreInferredAndTheReportSaysSo() throws {
     let lines = Fixtures.lines(Fixtures.vanillaGraph).filter { !$0.contains("/* sched_") }
     let run = try analyze(Fixtures.temporary(lines))
