@@ -59,4 +59,12 @@ import Testing
     let s = try analyze(Fixtures.temporary(stats)).files[0]
     #expect(s.format == "proc-stack" && !s.notes.contains(.eventsOnly))
   }
+  @Test func anUndecidedCaptureSaysWhatToRecordAndADecidedOneDoesNot() throws {
+    // The hung-task log alone names the blocked task but not what its worker does: INCONCLUSIVE.
+    let hung = try analyze(Fixtures.path("shared-traces/vanilla-6.12.117/threadexit/dmesg_hung.txt")).files[0]
+    #expect(hung.captureHints.contains(.recordFaultPathTrace) && hung.captureHints.contains(.recordPerfSamples))
+    let graph = try analyze(Fixtures.vanillaGraph).files[0]
+    #expect(graph.threads.contains { $0.verdict == .spinning })
+    #expect(!graph.captureHints.contains(.recordFaultPathTrace) && !graph.captureHints.contains(.recordPerfSamples))
+  }
 }
