@@ -69,6 +69,28 @@ import TraceParse
     #expect(outOfScope.thread(93) == nil && outOfScope.exitCode == 0)
   }
 
+  @Test func aBusyWorkerWithNoReadableStackIsUndecidedFromTheBusyLimitOn() throws {
+    // Edit: the sections of tid 92 (the waiter) dropped; the worker keeps its name.
+    var lines: [String] = []
+    var skipping = false
+    for line in Fixtures.lines(Self.stacks) {
+      if line.hasPrefix("--- tid ") || line.hasPrefix("=== ") { skipping = line.hasPrefix("--- tid 92 ") }
+      if !skipping { lines.append(line) }
+    }
+    let path = Fixtures.temporary(lines)
+    let w = try #require(try analyze(path).thread(93))
+    let (from, to, span) = try #require(
+      w.evidence.lazy.compactMap { e -> (Int64, Int64, Int64)? in
+        if case .procStat(let a, let b, let s, _, _, _) = e { (a, b, s) } else { nil }
+      }.first)
+    // The share exactly as the analysis computes it from the counters.
+    let share = (Double(to) - Double(from)) / 100 / (Double(span) / 1e9)
+    let at = try #require(try analyze(path) { $0.thresholds.minBusyShare = share }.thread(93))
+    #expect(at.verdict == .inconclusive && at.caveats.contains(.burnsCPUStackNotShown))
+    let over = try #require(try analyze(path) { $0.thresholds.minBusyShare = share.nextUp }.thread(93))
+    #expect(!over.caveats.contains(.burnsCPUStackNotShown))
+  }
+
   @Test func burningUserTimeIsNoKernelLoop() throws {
     let run = try analyze(Fixtures.temporary(Self.inUserTime(Self.renamed(withoutWaiter: true))))
     #expect(run.thread(93) == nil && run.exitCode == 0)
