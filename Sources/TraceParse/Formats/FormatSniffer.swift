@@ -122,7 +122,7 @@ public struct FormatSniffer {
       out.append(.procStack)
     }
     if hasPerfReportFrame { out.append(.pastedReport) }
-    if raw.count > 0, raw[0] == 0x09, t.firstIndex(of: " (") != nil, t.hasSuffix(")") { out.append(.perfScript) }
+    if raw.matches("\t"), t.firstIndex(of: " (") != nil, t.hasSuffix(")") { out.append(.perfScript) }
     if Self.looksLikeUnindentedPerfFrame(t) { out.append(.perfScript) }
     if Self.looksLikePerfHeader(t) || PerfScriptParser.looksLikeUntimedHeader(t) { out.append(.perfScript) }
     if Self.looksLikeKernelLog(t) { out.append(.kernelLog) }
