@@ -41,6 +41,13 @@ import Testing
     #expect(sniffed(corrupting: 11) == nil)
   }
 
+  @Test func aGraphContextSwitchBannerVotesFtraceAlone() throws {
+    // The dashes line around a function_graph context switch (lab/vanilla/cancel), as printed.
+    let banner = try #require(
+      Fixtures.lines(Fixtures.path("lab/vanilla/cancel/fgraph_proc.txt")).first { $0.hasPrefix(" ------------") })
+    #expect(Self.span(Array(banner.utf8), FormatSniffer.formats(of:)) == [.ftrace])
+  }
+
   @Test func eitherFormOfALostEventsLineIsFtrace() {
     // Built from the printf formats: the kernel's trace.c `CPU:%d [LOST %lu EVENTS]` and
     // trace-cmd report's `CPU:%d [%llu EVENTS DROPPED]`.
