@@ -290,7 +290,11 @@ import Testing
     var garbage = [UInt8](FileManager.default.contents(atPath: Self.traceDat)!)
     garbage.removeFirst(64)  // edit: the compressed body of the real trace.dat, its magic dropped
     try Self.expect(["collapse", Self.file("garbage.bin", garbage)], status: 2, stderr: "none of the first")
-    try Self.expect(["collapse", "/dev/urandom"], status: 2, stderr: "none of the first")
+    // Random bytes: now and then a short line votes for a format, and then its reading stops at the
+    // binary data. Either way it is exit 2 with a clear reason.
+    let random = try Self.expect(["collapse", "/dev/urandom"], status: 2)
+    #expect(
+      random.stderr.contains("none of the first") || random.stderr.contains("are binary data"), "\(random.stderr)")
     try Self.expect(["analyze", "/dev/urandom"], status: 2, stderr: "not a trace")
   }
 
