@@ -27,12 +27,7 @@ import Testing
 
   @Test func asleepInTheFaultPathIsSleepingOnlyBelowTheAsleepShare() throws {
     let v = try Self.worker(Self.stacks)
-    let (from, to, span) = try #require(
-      v.evidence.lazy.compactMap { e -> (Int64, Int64, Int64)? in
-        if case .procStat(let a, let b, let s, _, _, _) = e { (a, b, s) } else { nil }
-      }.first)
-    // The share exactly as the analysis computes it from the counters.
-    let share = (Double(to) - Double(from)) / 100 / (Double(span) / 1e9)
+    let share = try #require(v.procStatShare)
     #expect(share > 0)
     let below = try Self.worker(Self.stacks) { $0.thresholds.maxAsleepShare = share.nextUp }
     #expect(below.verdict == .sleeping)

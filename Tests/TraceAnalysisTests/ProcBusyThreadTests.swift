@@ -15,6 +15,12 @@ import TraceParse
   /// that is not an io worker), in its `--- tid` and `stat:` lines; `withoutWaiter` also drops the
   /// sections of tid 92 (the task blocked in io_wq_put_and_exit).
   static func renamed(withoutWaiter: Bool = false) -> [String] {
+    edited(rename: true, withoutWaiter: withoutWaiter)
+  }
+
+  /// The capture with the worker renamed (`rename`, see ``renamed(withoutWaiter:)``) and the
+  /// sections of tid 92 dropped (`withoutWaiter`).
+  static func edited(rename: Bool, withoutWaiter: Bool) -> [String] {
     var out: [String] = []
     var skipping = false
     for line in Fixtures.lines(stacks) {
@@ -22,7 +28,7 @@ import TraceParse
         skipping = withoutWaiter && line.hasPrefix("--- tid 92 ")
       }
       if skipping { continue }
-      out.append(line.replacingOccurrences(of: "iou-wrk-92", with: "uffd_iou"))
+      out.append(rename ? line.replacingOccurrences(of: "iou-wrk-92", with: "uffd_iou") : line)
     }
     return out
   }
@@ -71,20 +77,8 @@ import TraceParse
 
   @Test func aBusyWorkerWithNoReadableStackIsUndecidedFromTheBusyLimitOn() throws {
     // Edit: the sections of tid 92 (the waiter) dropped; the worker keeps its name.
-    var lines: [String] = []
-    var skipping = false
-    for line in Fixtures.lines(Self.stacks) {
-      if line.hasPrefix("--- tid ") || line.hasPrefix("=== ") { skipping = line.hasPrefix("--- tid 92 ") }
-      if !skipping { lines.append(line) }
-    }
-    let path = Fixtures.temporary(lines)
-    let w = try #require(try analyze(path).thread(93))
-    let (from, to, span) = try #require(
-      w.evidence.lazy.compactMap { e -> (Int64, Int64, Int64)? in
-        if case .procStat(let a, let b, let s, _, _, _) = e { (a, b, s) } else { nil }
-      }.first)
-    // The share exactly as the analysis computes it from the counters.
-    let share = (Double(to) - Double(from)) / 100 / (Double(span) / 1e9)
+    let path = Fixtures.temporary(Self.edited(rename: false, withoutWaiter: true))
+    let share = try #require(try analyze(path).thread(93)?.procStatShare)
     let at = try #require(try analyze(path) { $0.thresholds.minBusyShare = share }.thread(93))
     #expect(at.verdict == .inconclusive && at.caveats.contains(.burnsCPUStackNotShown))
     let over = try #require(try analyze(path) { $0.thresholds.minBusyShare = share.nextUp }.thread(93))
