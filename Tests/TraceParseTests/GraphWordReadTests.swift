@@ -72,6 +72,22 @@ import Testing
     #expect(fast.records.count > 100, "\(name): the edited capture still has records")
   }
 
+  /// Lines 136 and 137 of the capture share the first word of their timestamps: the second is read
+  /// with the seconds kept from the first; the whole-kernel capture's first line (as long, another
+  /// first word) reads its own.
+  @Test func aTimestampSharingTheFirstWordKeepsItsSeconds() {
+    var head = TimeHeadCache()
+    let columns: [(String, Int64)] = [
+      ("    3.433423 ", 3_433_423_000), ("    3.433424 ", 3_433_424_000), ("  194.275320 ", 194_275_320_000),
+    ]
+    for (column, ns) in columns {
+      var s = column
+      s.withUTF8 { b in
+        #expect(GraphLineDecoder.printedTime(ByteSpan(base: b.baseAddress, count: b.count), &head) == ns, "\(column)")
+      }
+    }
+  }
+
   @Test func theCapturesFormsTakeTheWordReads() {
     // Line 137 of the capture.
     var s = "    3.433424 |   0)   iou-wrk-81   | + 56.505 us   |      __vma_private_lock();"
@@ -80,7 +96,11 @@ import Testing
       let first = line.firstIndex(of: UInt8(ascii: "|"))!
       let second = line.firstIndex(of: UInt8(ascii: "|"), from: first + 1)!
       let third = line.firstIndex(of: UInt8(ascii: "|"), from: second + 1)!
-      #expect(GraphLineDecoder.printedTime(line.slice(0, first)) == 3_433_424_000)
+      var head = TimeHeadCache()
+      #expect(GraphLineDecoder.printedTime(line.slice(0, first), &head) == 3_433_424_000)
+      // Read again, the seconds from the first word kept.
+      #expect(head.count == first)
+      #expect(GraphLineDecoder.printedTime(line.slice(0, first), &head) == 3_433_424_000)
       let duration = line.slice(second + 1, third)
       #expect(GraphLineDecoder.printedDuration(duration, room: line.suffix(from: second + 1)) == 56_505)
       let call = GraphBody.plainCall(line.suffix(from: third + 1))

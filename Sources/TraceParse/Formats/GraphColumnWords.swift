@@ -3,23 +3,28 @@
 /// with a few word loads. Each answers as the general column readers of ``GraphLineDecoder`` do,
 /// or nil when the column is in another form, which those readers then decide.
 extension GraphLineDecoder {
-  /// `  194.275320 `: blanks, up to seven digits, a dot, six digits, one space.
-  @inline(__always) static func printedTime(_ c: ByteSpan) -> Int64? {
+  /// `  194.275320 `: blanks, up to seven digits, a dot, six digits, one space. `head` holds the
+  /// first word of the last such column and its seconds: a column of that length opening with that
+  /// word has those seconds, and only its last word (the fraction) is read.
+  @inline(__always) static func printedTime(_ c: ByteSpan, _ head: inout TimeHeadCache) -> Int64? {
     let n = c.count
     guard n >= 9 else { return nil }
-    let head = c.word(at: 0)
-    let blanks = (head ^ 0x2020_2020_2020_2020).trailingZeroBitCount >> 3
-    guard blanks < 8 else { return nil }
-    // The digits from the first byte that is not a space (the shifted-in zero bytes are no digits).
-    let x = ByteWords.digitValues(head &>> UInt64(8 * blanks))
-    let digits = ByteWords.leadingDigits(x)
-    guard digits > 0, blanks + digits == n - 8 else { return nil }
     // The last eight bytes: `.dddddd `.
     let tail = c.word(at: n - 8)
     let fraction = ByteWords.digitValues(tail &>> 8)
     guard tail & 0xFF == 0x2E, tail &>> 56 == 0x20, ByteWords.leadingDigits(fraction) == 6 else { return nil }
-    let seconds = Int64(ByteWords.decimalValue(x, digits: digits))
-    return seconds &* 1_000_000_000 &+ Int64(ByteWords.decimalValue(fraction, digits: 6)) &* 1_000
+    let ns = Int64(ByteWords.decimalValue(fraction, digits: 6)) &* 1_000
+    let first = c.word(at: 0)
+    if first == head.word, n == head.count { return head.seconds &+ ns }
+    let blanks = (first ^ 0x2020_2020_2020_2020).trailingZeroBitCount >> 3
+    guard blanks < 8 else { return nil }
+    // The digits from the first byte that is not a space (the shifted-in zero bytes are no digits).
+    let x = ByteWords.digitValues(first &>> UInt64(8 * blanks))
+    let digits = ByteWords.leadingDigits(x)
+    guard digits > 0, blanks + digits == n - 8 else { return nil }
+    let seconds = Int64(ByteWords.decimalValue(x, digits: digits)) &* 1_000_000_000
+    head = TimeHeadCache(word: first, count: n, seconds: seconds)
+    return seconds &+ ns
   }
 
   /// `               ` (-1), `  8.163 us    `, ` + 52.822 us   `: blanks, an optional mark and one
@@ -53,4 +58,13 @@ extension GraphLineDecoder {
     return Int64(ByteWords.decimalValue(x, digits: digits)) &* 1_000
       &+ Int64(ByteWords.decimalValue(f, digits: fractionDigits)) &* scale
   }
+}
+
+/// The first word of the last timestamp column that ``GraphLineDecoder/printedTime(_:_:)`` read,
+/// the column's length and its seconds (in ns).
+struct TimeHeadCache {
+  var word: UInt64 = 0
+  /// -1: nothing read yet.
+  var count = -1
+  var seconds: Int64 = 0
 }

@@ -25,6 +25,8 @@ struct GraphLineDecoder {
   private var taskColumn = TaskColumnCache()
   /// The task columns of the last trace-cmd event line, likewise.
   private var eventHead = EventHeadCache()
+  /// The first word of the last timestamp read: consecutive lines mostly share their seconds.
+  private var timeHead = TimeHeadCache()
 
   /// A decoder interning into `symbols`.
   init(symbols: SymbolTable) {
@@ -35,19 +37,26 @@ struct GraphLineDecoder {
   mutating func relearn() { layout.reset() }
 
   /// Reads `line`, or returns nil when the full path must read it.
-  mutating func decode(_ line: ByteSpan) -> GraphLine? {
+  @inline(__always) mutating func decode(_ line: ByteSpan) -> GraphLine? {
     // A layout opening with a number (timestamp or CPU) accepts no special line: they open with
-    // none of its digits. So the common line skips that test.
+    // none of its digits. So the common line skips that test, and is read here, in the caller's
+    // loop (no call, no copy of the layout or of the line read).
     let fits = layout.fits(line)
     if fits, layout.opensWithNumber, let g = columns(line, layout) { return g }
+    return decodeOther(line, fits: fits)
+  }
+
+  /// ``decode(_:)`` of a line that the learnt layout did not read: a special line, an event, or
+  /// columns elsewhere.
+  @inline(never) private mutating func decodeOther(_ line: ByteSpan, fits: Bool) -> GraphLine? {
     let first = line.skipSpaces(from: 0)
     guard first < line.count, !Self.isSpecialLine(line, first: first) else { return nil }
-    if fits, !layout.opensWithNumber, let g = columns(line, layout) { return g }
+    if fits, !layout.opensWithNumber, let g = columnsOutOfLine(line, layout) { return g }
     if let g = event(line) { return g }
     guard let learnt = Self.learn(line) else { return nil }
     // The same bytes may mean another thing in another column: the remembered one goes.
     taskColumn = TaskColumnCache()
-    guard let g = columns(line, learnt) else { return nil }
+    guard let g = columnsOutOfLine(line, learnt) else { return nil }
     layout = learnt
     return g
   }
@@ -71,8 +80,13 @@ struct GraphLineDecoder {
 
   // MARK: - tracefs columns
 
+  /// ``columns(_:_:)`` as a call, for the lines off the common path.
+  @inline(never) private mutating func columnsOutOfLine(_ line: ByteSpan, _ layout: GraphColumnLayout) -> GraphLine? {
+    columns(line, layout)
+  }
+
   /// Reads a line whose columns end at the pipes of `layout`.
-  private mutating func columns(_ line: ByteSpan, _ layout: GraphColumnLayout) -> GraphLine? {
+  @inline(__always) private mutating func columns(_ line: ByteSpan, _ layout: GraphColumnLayout) -> GraphLine? {
     var g = GraphLine(call: .entry, isEventLine: false)
     var comm = ByteSpan.empty
     taskColumn.pending = .empty
@@ -128,7 +142,7 @@ struct GraphLineDecoder {
     switch kind {
     case .absoluteTime:
       guard
-        let ts = Self.printedTime(column)
+        let ts = Self.printedTime(column, &timeHead)
           ?? Self.absoluteTime(column, room: ByteSpan(base: column.base, count: line.count - start))
       else { return false }
       g.timestamp = ts
