@@ -43,7 +43,7 @@ struct GraphColumnLayout {
   /// True when the first column is read only from a leading number (a timestamp or a CPU), which
   /// starts at the first byte that is not blank. (A duration may open with `#`, a proc with any
   /// byte.)
-  var opensWithNumber: Bool { count > 0 && (columns.0 == .absoluteTime || columns.0 == .cpuAndProc) }
+  @inline(__always) var opensWithNumber: Bool { count > 0 && (columns.0 == .absoluteTime || columns.0 == .cpuAndProc) }
 
   /// True when `line` has a pipe at every learnt offset.
   @inline(__always) func fits(_ line: ByteSpan) -> Bool {

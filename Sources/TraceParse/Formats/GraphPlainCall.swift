@@ -13,7 +13,9 @@ extension GraphBody {
       // `}` and blanks: no `/* name */` after it.
       return s + 1 == n || body.skipSpaces(from: s + 1) == n ? (.exit, .empty) : nil
     }
-    // The name runs to the first `(`; a `|` before it is left to parse.
+    // The name runs to the first `(`; a `|` before it is left to parse. Word by word; the bytes
+    // left before the end (where the `(` of `name();` and `name() {` lies) in the line's last
+    // word, shifted past the bytes already scanned (zeros, neither byte).
     let raw = UnsafeRawPointer(p)
     var i = s
     var stop = -1
@@ -26,6 +28,12 @@ extension GraphBody {
         break
       }
       i += 8
+    }
+    if stop < 0, i < n, n >= 8 {
+      let k = ByteWords.firstIndex(
+        of: UInt8(ascii: "("), or: UInt8(ascii: "|"),
+        in: raw.loadUnaligned(fromByteOffset: n - 8, as: UInt64.self).littleEndian &>> UInt64(8 * (i - (n - 8))))
+      stop = i + k < n ? i + k : n
     }
     if stop < 0 {
       while i < n, p[i] != UInt8(ascii: "("), p[i] != UInt8(ascii: "|") { i += 1 }
