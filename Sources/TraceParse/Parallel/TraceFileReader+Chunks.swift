@@ -30,6 +30,8 @@ extension TraceFileReader {
       while i < cut.count, Int64(cut[i].start) < skip { i += 1 }
       while e < entries.count, Int(entries[e].index) < i { e += 1 }
       lines += cut.count - i
+      // A line the worker did not decode goes to the full path at once: where this thread's
+      // decoder would read it, it reads it as the full path does.
       while i < cut.count {
         n += 1
         if e < entries.count, Int(entries[e].index) == i {
@@ -41,7 +43,7 @@ extension TraceFileReader {
           }
           e += 1
         } else {
-          ftrace.parse(chunk.bytes(cut[i]), number: n, into: &sink, log: &log)
+          ftrace.parseInFull(chunk.bytes(cut[i]), number: n, into: &sink, log: &log)
         }
         if n >= nextCheck {
           try checks.check(chunk.bytes(cut[i]), number: n, recognised: ftrace.recognisedLines)
