@@ -31,9 +31,7 @@ public final class SymbolTable {
   private var arena: UnsafeMutablePointer<UInt8>
   private var arenaCount = 0
   private var arenaCapacity = 1 << 16
-  private var entries: UnsafeMutablePointer<Entry>
-  private var entryCount = 1
-  private var entryCapacity = 512
+  private var entries = RawList<Entry>(capacity: 512)
   /// `id` in the low half, the high half of the name's hash in the high half; or ``emptySlot``.
   private var slots: UnsafeMutablePointer<UInt64>
   private var mask = 1023
@@ -42,20 +40,19 @@ public final class SymbolTable {
   /// An empty table (holding only ``Symbol/none``).
   public init() {
     arena = .allocate(capacity: arenaCapacity)
-    entries = .allocate(capacity: entryCapacity)
-    entries.initialize(to: Entry(start: 0, length: 0))
+    entries.append(Entry(start: 0, length: 0))
     slots = .allocate(capacity: mask + 1)
     slots.initialize(repeating: Self.emptySlot, count: mask + 1)
   }
 
   deinit {
     arena.deallocate()
-    entries.deallocate()
+    entries.free()
     slots.deallocate()
   }
 
   /// Number of distinct names, including the empty one.
-  public var count: Int { entryCount }
+  public var count: Int { entries.count }
 
   /// Returns the symbol for `bytes`, adding it when new.
   public func intern(_ bytes: ByteSpan) -> Symbol {
@@ -76,7 +73,7 @@ public final class SymbolTable {
   /// task is compared once instead of hashed again.
   @inline(__always)
   public func intern(_ bytes: ByteSpan, hint: Symbol) -> Symbol {
-    if hint.id != 0, Int(hint.id) < entryCount, bytes.count > 0, holds(Int(hint.id), bytes) { return hint }
+    if hint.id != 0, Int(hint.id) < entries.count, bytes.count > 0, holds(Int(hint.id), bytes) { return hint }
     return intern(bytes)
   }
 
@@ -90,21 +87,13 @@ public final class SymbolTable {
       arena = bigger
       arenaCapacity = max(arenaCapacity * 2, arenaCount + n)
     }
-    if entryCount == entryCapacity {
-      let bigger = UnsafeMutablePointer<Entry>.allocate(capacity: entryCapacity * 2)
-      bigger.moveInitialize(from: entries, count: entryCount)
-      entries.deallocate()
-      entries = bigger
-      entryCapacity *= 2
-    }
-    let id = entryCount
+    let id = entries.count
     (arena + arenaCount).update(from: bytes.base!, count: n)
-    (entries + id).initialize(to: Entry(start: arenaCount, length: n))
+    entries.append(Entry(start: arenaCount, length: n))
     arenaCount += n
-    entryCount += 1
     cache.append(nil)
     slots[slot] = UInt64(id) | (hash & 0xFFFF_FFFF_0000_0000)
-    if entryCount * 2 > mask + 1 { grow() }
+    if entries.count * 2 > mask + 1 { grow() }
     return Symbol(id: UInt32(id))
   }
 
@@ -170,7 +159,7 @@ public final class SymbolTable {
 
   /// Calls `body` with the bytes of `symbol`.
   public func withBytes<R>(_ symbol: Symbol, _ body: (ByteSpan) -> R) -> R {
-    precondition(Int(symbol.id) < entryCount, "symbol \(symbol.id) of another table")
+    precondition(Int(symbol.id) < entries.count, "symbol \(symbol.id) of another table")
     let e = entries[Int(symbol.id)]
     return body(ByteSpan(base: arena + e.start, count: e.length))
   }
@@ -181,7 +170,7 @@ public final class SymbolTable {
     slots = .allocate(capacity: size)
     slots.initialize(repeating: Self.emptySlot, count: size)
     mask = size - 1
-    for id in 1..<entryCount {
+    for id in 1..<entries.count {
       let e = entries[id]
       let h = ByteSpan(base: arena + e.start, count: e.length).symbolHash()
       var slot = Int(truncatingIfNeeded: h) & mask

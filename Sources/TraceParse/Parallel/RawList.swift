@@ -15,6 +15,9 @@ struct RawList<Element> {
   /// The values, valid until the next append or ``free()``.
   var values: UnsafeBufferPointer<Element> { UnsafeBufferPointer(start: storage, count: count) }
 
+  /// The value at `i` (0 ≤ i < count; not checked).
+  @inline(__always) subscript(i: Int) -> Element { storage[i] }
+
   /// Adds `value` at the end.
   @inline(__always) mutating func append(_ value: Element) {
     if count == capacity {
