@@ -89,4 +89,15 @@ import Testing
       #expect(Self.span(Array(line.utf8)) { FormatSniffer.looksLikePerfHeader($0.trimmed()) }, "\(line)")
     }
   }
+
+  @Test func aTraceCmdReportGraphLineIsNoPerfHeader() throws {
+    // `trace-cmd report` of function_graph (shared-traces fix-fail-fault/threadexit) prints a decimal
+    // time before the first `: ` as a perf sample header does; only its ` | ` column tells them apart.
+    let line = try #require(
+      Fixtures.lines(Fixtures.path("shared-traces/fix-fail-fault/threadexit/trace-cmd-report.txt")).first {
+        $0.contains("funcgraph_entry:") && $0.hasSuffix("handle_userfault() {")
+      })
+    #expect(!Self.span(Array(line.utf8)) { FormatSniffer.looksLikePerfHeader($0.trimmed()) })
+    #expect(!Self.span(Array(line.utf8)) { FormatSniffer.candidates($0.trimmed(), raw: $0) }.contains(.perfScript))
+  }
 }
