@@ -41,6 +41,15 @@ import Testing
     #expect(!spin.facts.contains { if case .wakeups = $0 { true } else { false } })
   }
 
+  @Test func aSleepNobodyWokeStatesNoWakeups() throws {
+    // Edit: the vanilla threadexit graph without its `sched_wakeup` comment lines. The first call
+    // still sleeps 315 ms, but no wake-up of it is in the capture, so none is stated.
+    let edited = Fixtures.lines(Fixtures.vanillaGraph).filter { !$0.contains("sched_wakeup:") }
+    let sleep = try #require(try analyze(Fixtures.temporary(edited)).thread(67)?.episodes.first)
+    #expect(sleep.verdict == .sleeping && sleep.facts.contains(.sleptThenReturned(calls: 1)))
+    #expect(!sleep.facts.contains { if case .wakeups = $0 { true } else { false } })
+  }
+
   @Test func vanillaOwnerIsBlockedInDUntilTheEndAndLinkedToItsWorker() throws {
     let run = try analyze(Fixtures.vanillaGraph)
     let b = try #require(run.files[0].blockedTasks.first { $0.tid == 66 })
