@@ -33,6 +33,9 @@ import Testing
     try #require(untimed.contains { $0.hasPrefix("   0)   iou-wrk-67") })
     let f = try analyze(Fixtures.temporary(untimed)).files[0]
     #expect(f.notes.contains(.noTimestamps) && f.captureHints.contains(.enableAbsoluteTimestamps))
+    // Without times no gap can be measured: the loop at the end is taken as still going on.
+    let w = try #require(f.threads.first { $0.tid == 67 })
+    #expect(w.verdict == .spinning && w.episodes.last?.untilEndOfCapture == true)
     let timed = try analyze(Fixtures.vanillaGraph).files[0]
     #expect(!timed.notes.contains(.noTimestamps) && !timed.captureHints.contains(.enableAbsoluteTimestamps))
   }

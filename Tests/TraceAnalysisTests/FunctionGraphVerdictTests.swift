@@ -71,6 +71,16 @@ import Testing
     #expect(run.files[0].blockedTasks.isEmpty)
   }
 
+  @Test func aResolvedPhaseSaysWhetherQuickRetriesCameBeforeTheLastReturn() throws {
+    // lab/vanilla/kill9: the worker's one fault call slept until SIGKILL, returned, and it exited.
+    let kill9 = try #require(try analyze(Fixtures.path("lab/vanilla/kill9/fgraph_proc.txt")).thread(81))
+    #expect(kill9.episodes.map(\.verdict) == [.sleeping, .resolved])
+    #expect(kill9.episodes[1].facts.first == .lastCallReturned(line: 574))
+    // The fixed kernel's worker retried once, at once, before it returned for good.
+    let fix = try #require(try analyze(Fixtures.fixGraph).thread(67))
+    #expect(fix.episodes[1].facts.first == .returnedAfterQuickRetries(retries: 1))
+  }
+
   @Test func kill9ControlSleepsUntilSIGKILLThenExits() throws {
     let run = try analyze(Fixtures.kill9Graph)
     #expect(run.exitCode == 0)

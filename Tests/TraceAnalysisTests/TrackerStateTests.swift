@@ -55,6 +55,33 @@ import TraceParse
     #expect(nine.spinningThreads.isEmpty)
   }
 
+  @Test func theLiveStatusSaysSleepingOnceTheOpenFaultCallIsSwitchedOutBlocked() throws {
+    // Cuts inside the worker's first fault call (it sleeps 315 ms): just before and just after the
+    // sched_switch that takes it off the CPU in state S.
+    let entry = Self.retries[0]
+    let out = try #require(
+      (entry..<Self.graph.count).first { Self.graph[$0].contains("sched_switch: prev_comm=iou-wrk-66 prev_pid=67 ") })
+    let (running, _) = try tracked(Fixtures.temporary(Array(Self.graph[..<out])))
+    #expect(running.liveStatus().first { $0.tid == 67 }?.verdict == .inconclusive)
+    let (asleep, _) = try tracked(Fixtures.temporary(Array(Self.graph[...out])))
+    let status = try #require(asleep.liveStatus().first { $0.tid == 67 })
+    #expect(status.verdict == .sleeping && status.state == "S")
+    #expect(status.since == CaptureEdits.timestamp(Self.graph[entry]))
+  }
+
+  @Test func aCaptureThatEndsInsideASleepingFaultCallEndsInOneSleepingCall() throws {
+    // Cut: the vanilla graph up to the sched_switch that takes the worker off the CPU in its first
+    // fault call.
+    let out = try #require(
+      (Self.retries[0]..<Self.graph.count).first {
+        Self.graph[$0].contains("sched_switch: prev_comm=iou-wrk-66 prev_pid=67 ")
+      })
+    let w = try #require(try analyze(Fixtures.temporary(Array(Self.graph[...out]))).thread(67))
+    #expect(w.verdict == .sleeping && w.episodes.count == 1)
+    #expect(w.episodes[0].faultCalls == 1 && w.episodes[0].untilEndOfCapture)
+    #expect(w.episodes[0].facts.first == .stillBlockedAtEnd)
+  }
+
   @Test func withALoopOfOneRetryOnlyTheRetryingThreadSpins() throws {
     // --min-retries 1, cut after the loop's first retry: the threads that never retried do not spin.
     let (one, _) = try tracked(cutAfterRetry(1), minRetries: 1)
