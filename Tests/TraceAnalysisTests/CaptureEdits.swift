@@ -31,4 +31,65 @@ enum CaptureEdits {
     }
     return out
   }
+  /// Depth limit: `comm`'s lines as the kernel prints them with `max_graph_depth` set to `depth`
+  /// (the capture's graph function at depth 1). Calls deeper are dropped; a call at the deepest
+  /// level with nothing printed inside becomes a leaf `name();` with its duration, one with an event
+  /// inside (a `/* sched_switch */`) keeps its braces. Other tasks' lines are kept as they are.
+  static func depthLimited(_ lines: [String], comm: String, depth: Int) -> [String] {
+    // The function column after the third `|`: two spaces, then two more per level.
+    func split(_ l: String) -> (head: [Substring], level: Int, text: Substring)? {
+      let cols = l.split(separator: "|", maxSplits: 3, omittingEmptySubsequences: false)
+      guard cols.count == 4, l.contains(" \(comm) ") else { return nil }
+      let spaces = cols[3].prefix { $0 == " " }.count
+      return (Array(cols[..<3]), (spaces - 2) / 2 + 1, cols[3].dropFirst(spaces))
+    }
+    var out: [String] = []
+    var i = 0
+    while i < lines.count {
+      guard let l = split(lines[i]), l.level >= depth, !l.text.hasPrefix("/*") else {
+        out.append(lines[i])
+        i += 1
+        continue
+      }
+      if l.level > depth {
+        i += 1
+        continue
+      }
+      guard l.text.hasSuffix("() {") else {
+        out.append(lines[i])
+        i += 1
+        continue
+      }
+      // The matching `}` of this call (lines of other tasks and banners may come in between), and
+      // whether an event of this task was printed inside it.
+      var j = i + 1
+      var event = false
+      while j < lines.count {
+        guard let m = split(lines[j]) else {
+          j += 1
+          continue
+        }
+        guard m.level > depth || m.text.hasPrefix("/*") else { break }
+        event = event || m.text.hasPrefix("/*")
+        j += 1
+      }
+      guard j < lines.count, let close = split(lines[j]), close.text == "}" else {
+        out.append(lines[i])
+        i += 1
+        continue
+      }
+      let inside = lines[(i + 1)..<j].filter { split($0).map { $0.text.hasPrefix("/*") } ?? true }
+      if event {
+        out.append(lines[i])
+        out += inside
+        out.append(lines[j])
+      } else {
+        let indent = String(repeating: " ", count: 2 * depth)
+        out.append("\(l.head[0])|\(l.head[1])|\(close.head[2])|\(indent)\(l.text.dropLast(2));")
+        out += inside
+      }
+      i = j + 1
+    }
+    return out
+  }
 }

@@ -102,6 +102,17 @@ import TraceParse
     #expect(spin.scheduleReturnedAtOnce == true && w.scheduleReturnedAtOnce == true)
   }
 
+  @Test func aScheduleLeafInALoopReturnedAtOnce() throws {
+    // Edit: the worker's lines of the vanilla graph as printed with max_graph_depth 2, so that each
+    // schedule() of the loop (nothing printed inside it) is a leaf `schedule();`. The first call's
+    // schedule(), in which it switched out, keeps its braces.
+    let limited = CaptureEdits.depthLimited(Self.graph, comm: "iou-wrk-67", depth: 2)
+    try #require(limited.filter { $0.hasSuffix(" schedule();") && $0.contains(" iou-wrk-67 ") }.count == 77)
+    let w = try #require(try analyze(Fixtures.temporary(limited)).thread(67))
+    #expect(w.episodes.map(\.verdict) == [.sleeping, .spinning])
+    #expect(w.episodes[1].facts.contains(.scheduleReturnedAtOnce(returnedAtOnce: 77, calls: 77)))
+  }
+
   /// The verdict of the worker (tid 81) of `lines`, an edit of lab/vanilla/kill9, with a marker
   /// `CPU:n [LOST 10 EVENTS]` just after the entry of its first fault call.
   func kill9WorkerVerdict(_ lines: [String]) throws -> (Int) throws -> Verdict? {

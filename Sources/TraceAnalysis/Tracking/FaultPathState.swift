@@ -35,8 +35,6 @@ struct FaultCall {
   var wakeups = 0
   /// Switch-outs while still runnable (preemption).
   var preemptions = 0
-  /// A function_graph banner showed another task taking the CPU during the call.
-  var bannerSwitch = false
   /// schedule() calls inside, and those that returned without a switch-out.
   var schedules = 0
   var schedulesReturnedAtOnce = 0

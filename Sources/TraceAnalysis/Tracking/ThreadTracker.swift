@@ -76,7 +76,9 @@ public final class ThreadTracker: TraceRecordSink {
     let tid = ctx.tid >= 0 ? ctx.tid : -2 - max(ctx.cpu, 0)
     let t = thread(tid)
     t.noteCPU(ctx.cpu)
-    if ctx.tgid >= 0 { t.tgid = ctx.tgid }
+    // Only the idle task (tid 0, never reported: the detector keeps tids above 0) has tgid 0, so
+    // `>= 0` and `> 0` give the same reports.
+    if ctx.tgid >= 0 { t.tgid = ctx.tgid }  // mutants: equivalent
     if ctx.comm != .none, !t.commIsFull { t.comm = ctx.comm }
     return t
   }
@@ -131,10 +133,10 @@ public final class ThreadTracker: TraceRecordSink {
       setFullComm(t, comm)
       t.sched.exit = (ctx.line, ctx.timestamp)
     case .graphTaskChange(let ctx, let prevTid, _, _):
-      // The next task's own lines name it (the parser gives them the banner's task).
+      // The next task's own lines name it (the parser gives them the banner's task); the task the
+      // banner switches away from is a thread of the trace (`--thread` finds it).
       noteRecord(ctx)
-      let p = thread(prevTid)
-      if p.fault.openCall != nil { p.fault.openCall!.bannerSwitch = true }
+      _ = thread(prevTid)
     case .lost(let ctx, let count):
       noteRecord(ctx)
       lost.append(LostMarker(line: ctx.line, cpu: ctx.cpu, count: count, timestamp: ctx.timestamp ?? lastTimestamp))
