@@ -192,6 +192,21 @@ import TraceParse
     #expect(f.notes.contains(.eventsOnly))
   }
 
+  @Test func lostEventsOnAnyCPUCountWhenTheGraphHasNoCPUColumn() throws {
+    // lab/vanilla/kill9, edited: the CPU column (`funcgraph-cpu` off) cut from every line and banner,
+    // so no CPU of the worker (tid 81) is known; then a marker after its first fault, on CPU n.
+    let lines = Fixtures.lines(Fixtures.path("lab/vanilla/kill9/fgraph_proc.txt")).map { line -> String in
+      guard let cpu = line.range(of: #"^ \d+\) |(?<=\|  ) +\d+\) "#, options: .regularExpression) else { return line }
+      return line.replacingCharacters(in: cpu, with: cpu.lowerBound == line.startIndex ? " " : "")
+    }
+    let first = try #require(CaptureEdits.entries(lines, comm: "iou-wrk-81").first)
+    try #require(!lines[first].contains(")   iou-wrk-81") && !lines.contains { $0.hasPrefix(" 1) ") })
+    let verdict = try kill9WorkerVerdict(lines)
+    #expect(try verdict(0) == .inconclusive)
+    #expect(try verdict(1) == .inconclusive)
+    #expect(try analyze(Fixtures.temporary(lines)).thread(81)?.verdict == .resolved)
+  }
+
   @Test func lostEventsOnAnotherCPUThanTheOnlyOneAWorkerRanOnDoNotCount() throws {
     // lab/vanilla/kill9, edited: CPUs 0 and 1 swapped in the graph's CPU column and banners, so the
     // worker (tid 81) ran on CPU 0 only; then a marker after its first fault, on CPU n.
