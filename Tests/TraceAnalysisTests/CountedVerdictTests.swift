@@ -322,8 +322,8 @@ enum HistEdits {
 
   @Test func switchOutReadingsPastTheLimitAreCountedNotKept() throws {
     // Edit: the last reading of the retry histogram, then the last sched_switch reading, cut to the
-    // worker's entries (so that the counts stay under their own limit), repeated up to and past the
-    // limit of kept readings.
+    // worker's entries (so that the counts stay under their own limit), repeated up to the limit of
+    // kept readings, one past it, and five past it.
     let readings = HistEdits.readings(Fixtures.lines(Self.hist("vanilla")))
     let retryReading = try #require(readings.last { !HistEdits.isSwitchReading($0) })
     let tid = try Self.worker(Self.hist("vanilla")).tid
@@ -332,7 +332,7 @@ enum HistEdits {
         || $0.hasPrefix("{ prev_pid: \(String(repeating: " ", count: 10 - String(tid).count))\(tid),")
     }
     try #require(switchReading.count(where: { $0.hasPrefix("{ prev_pid:") }) == 3)
-    for extra in [0, 5] {
+    for extra in [0, 1, 5] {
       let repeated = Array(repeating: switchReading, count: CountedReadings.maxReadings + extra).flatMap { $0 }
       let v = try Self.worker(Fixtures.temporary(retryReading + repeated))
       let notKept = v.caveats.compactMap { if case .countsNotKept(let n) = $0 { n } else { nil } }
