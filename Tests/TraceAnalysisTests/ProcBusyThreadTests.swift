@@ -102,4 +102,16 @@ import TraceParse
     }
     #expect(busy.count == 1 && busy.first?.comm == "uffd_iou")
   }
+
+  @Test func aTaskThatIsNoWorkerInAnOrdinaryPageFaultIsOutOfScope() throws {
+    // lab/uffd-retry-sleep/write-signal: the submitting thread (tid 94, no io worker) asleep in
+    // handle_userfault in all three /proc samples. Edit: its `handle_userfault` frame lines removed,
+    // so its stacks show an ordinary hugetlb page fault (hugetlb_fault ← handle_mm_fault ← …).
+    let path = Fixtures.path("lab/uffd-retry-sleep/write-signal/stacks.txt")
+    #expect(try analyze(path).thread(94)?.verdict == .sleeping)
+    let lines = Fixtures.lines(path)
+    let edited = lines.filter { !$0.hasPrefix("[<0>] handle_userfault+") }
+    try #require(lines.count - edited.count == 3 && edited.contains { $0.hasPrefix("[<0>] hugetlb_fault+") })
+    #expect(try analyze(Fixtures.temporary(edited)).thread(94) == nil)
+  }
 }
