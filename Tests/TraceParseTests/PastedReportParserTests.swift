@@ -55,4 +55,16 @@ import Testing
     }
     #expect(hung == ["uffd_iou:92"])
   }
+
+  @Test func oneLineOfPerfReportFramesAmongProcFramesIsStillAPastedReport() throws {
+    // The seed's text re-broken at its /proc frames only: 11 lines vote for a /proc stack, and the
+    // perf report frames stay on the one last line, the only vote for a pasted report.
+    let text = String(decoding: Fixtures.bytes(Self.seed), as: UTF8.self)
+    var lines: [String] = []
+    for part in text.components(separatedBy: " [<0>] ") { lines.append(lines.isEmpty ? part : "[<0>] " + part) }
+    try #require(lines.count == 12 && lines.filter { $0.contains(" [k] ") }.count == 1)
+    let (_, records, result) = try readAll(Fixtures.temporary(Array(lines.joined(separator: "\n").utf8)))
+    #expect(result.format == .pastedReport)
+    #expect(records.contains { if case .stackSnapshot(_, .perfReport, _, _) = $0 { true } else { false } })
+  }
 }

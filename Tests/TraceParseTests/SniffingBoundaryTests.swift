@@ -23,6 +23,21 @@ import Testing
     #expect(Self.span(corrupted(6), FormatSniffer.looksBinary))
   }
 
+  @Test func aLineWithANULIsBinaryFromThreeControlBytesOn() throws {
+    // Edit: a whole function_graph line of the vanilla threadexit capture (over 30 bytes, so three
+    // control bytes are under a tenth of it) with 2 or 3 of its bytes set to NUL.
+    let line = try #require(Fixtures.lines(Fixtures.vanillaGraph).first { $0.hasSuffix("handle_userfault() {") })
+    let bytes = Array(line.utf8)
+    try #require(bytes.count > 30)
+    func nuls(_ n: Int) -> [UInt8] {
+      var b = bytes
+      for i in 0..<n { b[i * 5] = 0 }
+      return b
+    }
+    #expect(!Self.span(nuls(2), FormatSniffer.looksBinary))
+    #expect(Self.span(nuls(3), FormatSniffer.looksBinary))
+  }
+
   @Test func aFileIsBinaryWhenMoreThanHalfOfItsLinesAre() throws {
     // Edit: the first 20 lines of the vanilla threadexit graph (from its first call line on), with
     // 10 or 11 of them corrupted (every fifth byte set to 0x01: a fifth of the line, binary).
