@@ -100,23 +100,48 @@ public final class ThreadTracker: TraceRecordSink {
     }
   }
 
+  /// Takes one record. Inlined where a reader specialised for the tracker emits one: a function
+  /// record (nearly all of a graph) goes straight to its handler, without being built as a
+  /// ``TraceRecord`` and switched on.
+  @inline(__always)
   public func receive(_ record: TraceRecord) {
-    guard !finished else { return }
-    // One switch, each case counting its record first: the function records (nearly all of a
-    // graph) are not switched on twice.
     switch record {
-    case .functionEntry(let ctx, let fn):
-      noteRecord(ctx)
-      sawFunctionRecords = true
-      enter(owner(ctx), fn, ctx)
-    case .functionExit(let ctx, let fn, let duration):
-      noteRecord(ctx)
-      sawFunctionRecords = true
-      exit(owner(ctx), fn, duration, ctx)
-    case .functionLeaf(let ctx, let fn, let duration):
-      noteRecord(ctx)
-      sawFunctionRecords = true
-      leaf(owner(ctx), fn, duration, ctx)
+    case .functionEntry(let ctx, let fn): functionEntry(ctx, fn)
+    case .functionExit(let ctx, let fn, let duration): functionExit(ctx, fn, duration)
+    case .functionLeaf(let ctx, let fn, let duration): functionLeaf(ctx, fn, duration)
+    default: receiveOther(record)
+    }
+  }
+
+  private func functionEntry(_ ctx: RecordContext, _ fn: Symbol) {
+    guard !finished else { return }
+    noteRecord(ctx)
+    sawFunctionRecords = true
+    enter(owner(ctx), fn, ctx)
+  }
+
+  private func functionExit(_ ctx: RecordContext, _ fn: Symbol?, _ duration: Int64?) {
+    guard !finished else { return }
+    noteRecord(ctx)
+    sawFunctionRecords = true
+    exit(owner(ctx), fn, duration, ctx)
+  }
+
+  private func functionLeaf(_ ctx: RecordContext, _ fn: Symbol, _ duration: Int64?) {
+    guard !finished else { return }
+    noteRecord(ctx)
+    sawFunctionRecords = true
+    leaf(owner(ctx), fn, duration, ctx)
+  }
+
+  /// The records other than function calls.
+  private func receiveOther(_ record: TraceRecord) {
+    guard !finished else { return }
+    // One switch, each case counting its record first.
+    switch record {
+    case .functionEntry(let ctx, let fn): functionEntry(ctx, fn)
+    case .functionExit(let ctx, let fn, let duration): functionExit(ctx, fn, duration)
+    case .functionLeaf(let ctx, let fn, let duration): functionLeaf(ctx, fn, duration)
     case .schedSwitch(let ctx, let sw):
       noteRecord(ctx)
       sawSchedSwitch = true
