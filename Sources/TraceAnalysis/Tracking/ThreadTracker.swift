@@ -17,8 +17,11 @@ public final class ThreadTracker: TraceRecordSink {
   let symbols: SymbolTable
   let roles: SymbolRoles
   let thresholds: Thresholds
+  /// Every thread seen, for the tracker's whole life (none is ever removed).
   var threads: [Int32: TrackedThread] = [:]
-  private var last: TrackedThread?
+  /// The thread of the last record, unretained: ``threads`` keeps it alive, and a function record
+  /// borrows it (``withOwner(_:_:)``) without a retain and a release.
+  private var last: Unmanaged<TrackedThread>?
   var lost: [LostMarker] = []
   var lostTotal = 0
   /// Events lost so far (lost-events markers; what a live capture watches for `--method auto`).
@@ -59,28 +62,54 @@ public final class ThreadTracker: TraceRecordSink {
 
   @inline(__always)
   func thread(_ tid: Int32) -> TrackedThread {
-    if let t = last, t.tid == tid { return t }
+    if let u = last, u._withUnsafeGuaranteedRef({ $0.tid == tid }) { return u.takeUnretainedValue() }
     if let t = threads[tid] {
-      last = t
+      last = Unmanaged.passUnretained(t)
       return t
     }
     let t = TrackedThread(tid: tid)
     threads[tid] = t
-    last = t
+    last = Unmanaged.passUnretained(t)
     return t
   }
 
   /// The thread a line belongs to; lines with no tid and no CPU banner get a per-CPU pseudo thread.
   @inline(__always)
   private func owner(_ ctx: RecordContext) -> TrackedThread {
-    let tid = ctx.tid >= 0 ? ctx.tid : -2 - max(ctx.cpu, 0)
-    let t = thread(tid)
+    let t = thread(ownerTid(ctx))
+    noteOwner(t, ctx)
+    return t
+  }
+
+  /// Calls `body` with ``owner(_:)`` of `ctx`; the thread of the last record is lent as it is.
+  @inline(__always)
+  private func withOwner(_ ctx: RecordContext, _ body: (TrackedThread) -> Void) {
+    let tid = ownerTid(ctx)
+    if let u = last, u._withUnsafeGuaranteedRef({ $0.tid == tid }) {
+      u._withUnsafeGuaranteedRef { t in
+        noteOwner(t, ctx)
+        body(t)
+      }
+    } else {
+      body(owner(ctx))
+    }
+  }
+
+  /// The tid of the thread a line belongs to (see ``owner(_:)``).
+  @inline(__always)
+  private func ownerTid(_ ctx: RecordContext) -> Int32 {
+    ctx.tid >= 0 ? ctx.tid : -2 - max(ctx.cpu, 0)
+  }
+
+  /// What a line tells of the thread it belongs to: its CPU, its tgid and (unless a fuller one is
+  /// known) its comm.
+  @inline(__always)
+  private func noteOwner(_ t: TrackedThread, _ ctx: RecordContext) {
     t.noteCPU(ctx.cpu)
     // Only the idle task (tid 0, never reported: the detector keeps tids above 0) has tgid 0, so
     // `>= 0` and `> 0` give the same reports.
     if ctx.tgid >= 0 { t.tgid = ctx.tgid }  // mutants: equivalent
     if ctx.comm != .none, !t.commIsFull { t.comm = ctx.comm }
-    return t
   }
 
   private func setFullComm(_ t: TrackedThread, _ comm: Symbol) {
@@ -117,21 +146,21 @@ public final class ThreadTracker: TraceRecordSink {
     guard !finished else { return }
     noteRecord(ctx)
     sawFunctionRecords = true
-    enter(owner(ctx), fn, ctx)
+    withOwner(ctx) { enter($0, fn, ctx) }
   }
 
   private func functionExit(_ ctx: RecordContext, _ fn: Symbol?, _ duration: Int64?) {
     guard !finished else { return }
     noteRecord(ctx)
     sawFunctionRecords = true
-    exit(owner(ctx), fn, duration, ctx)
+    withOwner(ctx) { exit($0, fn, duration, ctx) }
   }
 
   private func functionLeaf(_ ctx: RecordContext, _ fn: Symbol, _ duration: Int64?) {
     guard !finished else { return }
     noteRecord(ctx)
     sawFunctionRecords = true
-    leaf(owner(ctx), fn, duration, ctx)
+    withOwner(ctx) { leaf($0, fn, duration, ctx) }
   }
 
   /// The records other than function calls.
