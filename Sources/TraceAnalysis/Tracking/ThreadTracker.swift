@@ -226,7 +226,10 @@ public final class ThreadTracker: TraceRecordSink {
 
   // MARK: - function_graph
 
-  private func enter(_ t: TrackedThread, _ fn: Symbol, _ ctx: RecordContext) {
+  // enter, exit and leaf have one caller each (functionEntry, functionExit, functionLeaf), which
+  // they are inlined into.
+
+  @inline(__always) private func enter(_ t: TrackedThread, _ fn: Symbol, _ ctx: RecordContext) {
     let role = roles.role(fn)
     if role.contains(.retry), t.fault.openCall == nil {
       beginCall(t, fn, ctx)
@@ -242,7 +245,7 @@ public final class ThreadTracker: TraceRecordSink {
     if t.fault.loopStack.isEmpty { t.fault.loopStack = t.stack.map(\.function) + [fn] }
   }
 
-  private func exit(_ t: TrackedThread, _ fn: Symbol?, _ duration: Int64?, _ ctx: RecordContext) {
+  @inline(__always) private func exit(_ t: TrackedThread, _ fn: Symbol?, _ duration: Int64?, _ ctx: RecordContext) {
     guard !t.stack.isEmpty else {
       t.fault.orphanExits += 1
       // `} /* handle_userfault */` with no entry: a call that began before the capture.
@@ -272,7 +275,7 @@ public final class ThreadTracker: TraceRecordSink {
     }
   }
 
-  private func leaf(_ t: TrackedThread, _ fn: Symbol, _ duration: Int64?, _ ctx: RecordContext) {
+  @inline(__always) private func leaf(_ t: TrackedThread, _ fn: Symbol, _ duration: Int64?, _ ctx: RecordContext) {
     let role = roles.role(fn)
     if role.contains(.retry), t.fault.openCall == nil {
       // A retry call with no traced children: it cannot have switched out (the switch event
