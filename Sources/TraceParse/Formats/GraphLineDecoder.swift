@@ -27,6 +27,8 @@ struct GraphLineDecoder {
   private var eventHead = EventHeadCache()
   /// The first word of the last timestamp read: consecutive lines mostly share their seconds.
   private var timeHead = TimeHeadCache()
+  /// The plain calls read lately, by the end of their line.
+  private var callTails = GraphCallTails()
 
   /// A decoder interning into `symbols`.
   init(symbols: SymbolTable) {
@@ -109,10 +111,16 @@ struct GraphLineDecoder {
       }
     }
     let body = ByteSpan(base: base + start, count: line.count - start)
-    let name: ByteSpan
-    if let plain = GraphBody.plainCall(body) {
-      g.call = plain.call
-      name = plain.name
+    var name = ByteSpan.empty
+    var kept = Symbol.none
+    var plain = false
+    if let tail = callTails.call(of: body, in: symbols) {
+      g.call = tail.call
+      kept = tail.function
+    } else if let call = GraphBody.plainCall(body) {
+      g.call = call.call
+      name = call.name
+      plain = true
     } else {
       // The full path's columns end at the last `|` before any `/*`: the call must have none.
       if let pipe = body.firstIndex(of: UInt8(ascii: "|")) {
@@ -128,7 +136,12 @@ struct GraphLineDecoder {
       }
       taskColumn.remember(&g)
     }
-    if !name.isEmpty { g.function = symbols.intern(name) }
+    if !name.isEmpty {
+      g.function = symbols.intern(name)
+      if plain { callTails.remember(body, g.call, name: name, g.function) }
+    } else {
+      g.function = kept
+    }
     return g
   }
 

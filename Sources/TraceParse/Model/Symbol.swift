@@ -97,6 +97,12 @@ public final class SymbolTable {
     return Symbol(id: UInt32(id))
   }
 
+  /// True when `symbol` (of this table) names exactly `bytes` (non-empty).
+  @inline(__always)
+  func names(_ symbol: Symbol, _ bytes: ByteSpan) -> Bool {
+    Int(symbol.id) < entries.count && bytes.count > 0 && holds(Int(symbol.id), bytes)
+  }
+
   /// True when entry `i` holds exactly `bytes` (non-empty): compared eight bytes at a time in
   /// place (names are short; a libc call costs more than the comparison).
   @inline(__always)
