@@ -76,6 +76,11 @@ final class DecodedChunk: @unchecked Sendable {
       filled += n
     }
     if filled < want { cutAll = false }
+    // Offsets into `text` are kept in 32 bits: a chunk too big for them is left to the reader.
+    guard filled <= Int(Int32.max) else {
+      cutAll = false
+      return
+    }
     var s = 0
     if start > 0 {
       guard let nl = memchr(text, 0x0A, filled) else { return }
@@ -96,9 +101,9 @@ final class DecodedChunk: @unchecked Sendable {
       var e = next
       if e > s, text[e - 1] == 0x0D { e -= 1 }
       if let g = decoder.decode(ByteSpan(base: text + s, count: e - s)) {
-        decoded.append(Entry(index: Int32(bounds.count), line: g))
+        decoded.append(Entry(index: Int32(truncatingIfNeeded: bounds.count), line: g))
       }
-      bounds.append(Bounds(start: Int32(s), end: Int32(e)))
+      bounds.append(Bounds(start: Int32(truncatingIfNeeded: s), end: Int32(truncatingIfNeeded: e)))
       s = next + 1
       cutTo = s
     }

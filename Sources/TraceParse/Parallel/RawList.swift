@@ -28,7 +28,7 @@ struct RawList<Element> {
       capacity *= 2
     }
     (storage + count).initialize(to: value)
-    count += 1
+    count &+= 1
   }
 
   /// Frees the memory (the list must not be used after).
