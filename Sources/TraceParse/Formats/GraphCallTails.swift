@@ -31,8 +31,6 @@ struct GraphCallTails {
     let n = body.count
     guard n >= 16 else { return nil }
     let last = (body.word(at: n - 16), body.word(at: n - 8))
-    // A `}` (a third of a graph's lines) is no kept call.
-    guard last.1 &>> 56 != UInt64(UInt8(ascii: "}")) else { return nil }
     let e = entries[Self.slot(last)]
     guard e.back > 0, e.last == last, e.back <= n else { return nil }
     let start = n - e.back

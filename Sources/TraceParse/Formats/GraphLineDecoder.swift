@@ -114,7 +114,9 @@ struct GraphLineDecoder {
     var name = ByteSpan.empty
     var kept = Symbol.none
     var plain = false
-    if let tail = callTails.call(of: body, in: symbols) {
+    // A `}` (a third of a graph's lines) ends as no kept call does: not looked up.
+    let closes = body.count > 0 && body[body.count - 1] == UInt8(ascii: "}")
+    if !closes, let tail = callTails.call(of: body, in: symbols) {
       g.call = tail.call
       kept = tail.function
     } else if let call = GraphBody.plainCall(body) {
