@@ -13,7 +13,10 @@ conditions negated (`if x`, `guard x` (so the early return is taken when it shou
 A line whose comment says `mutants: equivalent` gets no mutants: every mutant of it was shown to behave
 exactly like the original, and the comment just above the line says why. The run lists those lines.
 
-Usage: tools/mutants.py [--max N] [--seed S] [--filter SUBSTRING] [--keep]
+Usage: tools/mutants.py [--max N] [--seed S] [--filter SUBSTRING] [--only FILE:LINE ...] [--keep]
+
+--only runs every mutant of the given lines (paths as the run prints them) instead of a random draw:
+the way to re-check a survivor after a fix. Set MUTANTS_SCRATCH when another run is going on.
 """
 
 import argparse
@@ -123,6 +126,8 @@ def main():
     ap.add_argument("--max", type=int, default=int(os.environ.get("MUTANTS_MAX", "60")))
     ap.add_argument("--seed", type=int, default=int(os.environ.get("MUTANTS_SEED", "1")))
     ap.add_argument("--filter", default=os.environ.get("MUTANTS_FILTER", ""))
+    ap.add_argument("--only", action="append", default=[], metavar="FILE:LINE",
+                    help="every mutant of this line instead of a random draw (repeatable)")
     ap.add_argument("--keep", action="store_true", help="keep the scratch copy")
     a = ap.parse_args()
 
@@ -149,9 +154,18 @@ def main():
                 exempt.append((os.path.relpath(f, ROOT), n + 1, line.strip()))
     for rel, n, text in exempt:
         print(f"no mutants (equivalent, see the comment above it): {rel}:{n}: {text}")
-    random.Random(a.seed).shuffle(mutants)
-    chosen = sorted(mutants[: a.max])
-    print(f"{len(mutants)} mutants in {len(files)} files; running {len(chosen)} (seed {a.seed})", flush=True)
+    if a.only:
+        wanted = set(a.only)
+        chosen = [m for m in mutants if f"{m[0]}:{m[1] + 1}" in wanted]
+        missing = wanted - {f"{m[0]}:{m[1] + 1}" for m in chosen}
+        if missing:
+            sys.exit(f"no mutants on {', '.join(sorted(missing))}")
+        print(f"{len(mutants)} mutants in {len(files)} files; running the {len(chosen)} on {len(wanted)} given lines",
+              flush=True)
+    else:
+        random.Random(a.seed).shuffle(mutants)
+        chosen = sorted(mutants[: a.max])
+        print(f"{len(mutants)} mutants in {len(files)} files; running {len(chosen)} (seed {a.seed})", flush=True)
 
     if os.path.exists(SCRATCH):
         shutil.rmtree(SCRATCH)
