@@ -34,8 +34,15 @@ public final class SymbolRoles {
     return compute(i, symbol)
   }
 
+  /// Grows the cache to hold entry `i`, by 256 entries or more, each 0 (not computed yet).
+  private func grow(toHold i: Int) {
+    // Only an entry's top bit says it was computed, so any fill under 0x80 and any growth that
+    // reaches `i` read the same: the fill 0 or 1, the step 256 or 257, `i + 1` or `i + 2`.
+    cache.append(contentsOf: repeatElement(0, count: max(i + 1 - cache.count, 256)))  // mutants: equivalent
+  }
+
   private func compute(_ i: Int, _ symbol: Symbol) -> SymbolRole {
-    if i >= cache.count { cache.append(contentsOf: repeatElement(0, count: max(i + 1 - cache.count, 256))) }
+    if i >= cache.count { grow(toHold: i) }
     let base = SymbolNormalizer.normalize(symbols.name(symbol))
     var r: SymbolRole = []
     if rule.retryFunctions.contains(where: { $0 == base }) { r.insert(.retry) }
