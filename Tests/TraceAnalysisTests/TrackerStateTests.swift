@@ -82,6 +82,14 @@ import TraceParse
     #expect(w.episodes[0].facts.first == .stillBlockedAtEnd)
   }
 
+  @Test func oneQuickRetryAtTheEndAfterASleepWithoutQuickRetriesIsUndecided() throws {
+    // Cut after the loop's first retry: the first call slept with no quick retry before it, so one
+    // quick retry at the end is not "as many as before sleeping", and too few for a loop.
+    let w = try #require(try analyze(cutAfterRetry(1)).thread(67))
+    #expect(w.episodes.map(\.verdict) == [.sleeping, .inconclusive])
+    #expect(w.episodes[1].facts == [.tooFewRetriesAtEnd(retries: 1, needed: 10)])
+  }
+
   @Test func withALoopOfOneRetryOnlyTheRetryingThreadSpins() throws {
     // --min-retries 1, cut after the loop's first retry: the threads that never retried do not spin.
     let (one, _) = try tracked(cutAfterRetry(1), minRetries: 1)

@@ -38,8 +38,6 @@ struct CountedReadings {
   var probedFunction: Symbol = .none
   /// Hits histograms that do not say which function they count.
   var unnamedHits = 0
-  /// Hits histograms set aside because they count a function that is not the rule's retry function.
-  var otherFunctionHits = 0
   /// Counts (and readings) not kept past ``maxStoredCounts`` (``maxReadings``).
   var overflow = 0
   private var stored = 0
@@ -60,8 +58,7 @@ struct CountedReadings {
       if h.probedFunction == .none {
         unnamedHits += 1
       } else if !isRetry(h.probedFunction) {
-        otherFunctionHits += 1
-        return
+        return  // it counts another function than the rule's retry function
       } else {
         probedFunction = h.probedFunction
       }
