@@ -255,6 +255,18 @@ enum HistEdits {
     #expect(v.evidence.contains(.counted(fact: .countedRetries(retries: 1, readings: 4))))
   }
 
+  @Test func everyCountedThreadHasItsOwnVerdict() throws {
+    // Edit: every retry-histogram entry of the vanilla worker (tid 191) followed by the same entry
+    // for tid 192, as if a second worker of the task had retried alike (the many-workers scenario).
+    let lines = Fixtures.lines(Self.hist("vanilla", "hist-1")).flatMap { l -> [String] in
+      l.hasPrefix("{ common_pid: iou-wrk-190     [       191] }")
+        ? [l, l.replacingOccurrences(of: "[       191]", with: "[       192]")] : [l]
+    }
+    let threads = try analyze(Fixtures.temporary(lines)).files[0].threads
+    #expect(threads.map(\.tid) == [191, 192])
+    #expect(threads.allSatisfy { $0.verdict == .spinning && $0.isWorker })
+  }
+
   @Test func withoutTheSwitchOutHistogramSleepsAreUnknown() throws {
     // Edit: the sched_switch readings are dropped.
     let lines = HistEdits.readings(Fixtures.lines(Self.hist("vanilla"))).filter { !HistEdits.isSwitchReading($0) }
