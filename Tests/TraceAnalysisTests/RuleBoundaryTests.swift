@@ -155,6 +155,28 @@ import Testing
     #expect(onItsCPU.verdict == .spinning && onItsCPU.caveats.contains { isBesideLoop($0) })
   }
 
+  @Test func aLossAfterALoopLongerThanItsKeptRetriesLeavesItWhole() throws {
+    // Edit: the loop's 77 whole retries (from its 1st to its 78th entry) repeated 54 times, each copy
+    // stamped one loop span later, then the capture's tail; and a marker on the worker's CPU after
+    // the last line. The loop has more retries than the 4,096 it keeps marks of, and none of them
+    // has a loss between them.
+    let loop = Array(Self.graph[Self.retries[1]..<Self.retries[78]])
+    let first = try #require(CaptureEdits.timestamp(Self.graph[Self.retries[1]]))
+    let span = try #require(CaptureEdits.timestamp(Self.graph[Self.retries[78]])) - first
+    var lines = Array(Self.graph[..<Self.retries[1]])
+    for k in 0..<54 { lines += CaptureEdits.shift(loop, from: 0, by: Int64(k) * span) }
+    lines += CaptureEdits.shift(Array(Self.graph[Self.retries[78]...]), from: 0, by: 53 * span)
+    lines.append("CPU:1 [LOST 10 EVENTS]")
+    let w = try worker(try analyze(Fixtures.temporary(lines)))
+    let spin = try #require(w.episodes.last)
+    try #require(spin.verdict == .spinning && spin.faultCalls > Episode.retryMarkLimit)
+    #expect(w.verdict == .spinning)
+    #expect(
+      w.caveats.contains {
+        if case .lostEventsBesideIntactLoop(_, 1, 10, let retries, _) = $0 { retries == spin.faultCalls } else { false }
+      })
+  }
+
   func isLost(_ c: Caveat) -> Bool { if case .lostEvents = c { true } else { false } }
   func isBesideLoop(_ c: Caveat) -> Bool { if case .lostEventsBesideIntactLoop = c { true } else { false } }
 
