@@ -20,6 +20,15 @@ import Testing
     #expect(f.notes.contains(.noSchedSwitch) && !f.notes.contains(.eventsOnly))
   }
 
+  @Test func aWindowCutFromALongerTraceSaysSo() throws {
+    // The vanilla threadexit graph opens with its `# cut:` line (the first 5999 lines of `trace`);
+    // edit: the same capture without that line.
+    let lines = Fixtures.lines(Fixtures.vanillaGraph)
+    try #require(lines[0].hasPrefix("# cut: "))
+    #expect(try analyze(Fixtures.vanillaGraph).files[0].notes.contains(.cutWindow))
+    #expect(!(try analyze(Fixtures.temporary(Array(lines.dropFirst()))).files[0].notes.contains(.cutWindow)))
+  }
+
   @Test func aGraphWithoutItsTimeColumnSaysSoAndHintsIt() throws {
     // Edit: the absolute-time column (`funcgraph-abstime`) cut from every line of the vanilla
     // threadexit capture, as the kernel prints the graph with that option off.
