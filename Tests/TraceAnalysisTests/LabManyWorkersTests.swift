@@ -24,6 +24,26 @@ import Testing
     #expect(stacks.blockedTasks.contains { $0.waitsForWorkers })
   }
 
+  @Test func workersCaughtOnCPUAtALowShareSpinOnlyThroughTheirWaitingOwner() throws {
+    // stacks.txt: each worker R in handle_userfault() in all 3 samples, at ~2% of a CPU (40 share
+    // 2 CPUs). On-CPU snapshots alone do not decide when the CPU share is known: the owner waiting
+    // in io_wq_put_and_exit corroborates them. Edit: the same capture without the uptime of its
+    // samples (`=== sample N` alone), so no CPU share can be measured: three on-CPU snapshots then
+    // decide alone, and two (the third sample dropped) do not.
+    let path = lab("vanilla/many-workers/stacks.txt")
+    let w = try #require(try analyze(path).thread(146))
+    #expect(w.verdict == .spinning && w.caveats.contains(.weakerThanTrace))
+    #expect(w.evidence.contains { if case .ownerWaitsForWorkers(145, _, _) = $0 { true } else { false } })
+    #expect(!w.caveats.contains(.snapshotEvidence(onCPUInFaultPath: 3)))
+    let untimed = Fixtures.lines(path).map { $0.hasPrefix("=== sample ") ? String($0.prefix(12)) : $0 }
+    try #require(untimed.filter { $0.hasPrefix("=== sample ") } == ["=== sample 1", "=== sample 2", "=== sample 3"])
+    let alone = try #require(try analyze(Fixtures.temporary(untimed)).thread(146))
+    #expect(alone.verdict == .spinning && alone.caveats.contains(.snapshotEvidence(onCPUInFaultPath: 3)))
+    let two = Array(untimed.prefix { $0 != "=== sample 3" })
+    let notAlone = try #require(try analyze(Fixtures.temporary(two)).thread(146))
+    #expect(!notAlone.caveats.contains { if case .snapshotEvidence = $0 { true } else { false } })
+  }
+
   @Test func workersSharingTwoSaturatedCPUsAmongFortyAreNotCalledAsleepInPerf() throws {
     // perf.txt: 40 spinning workers share 2 CPUs, each on-CPU ~6%, and no sample on either CPU is the
     // idle task's: a low share on saturated CPUs is no evidence of a wait (stacks.txt of the same boot
