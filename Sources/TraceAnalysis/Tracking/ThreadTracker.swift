@@ -168,9 +168,7 @@ public final class ThreadTracker: TraceRecordSink {
     guard !finished else { return }
     // One switch, each case counting its record first.
     switch record {
-    case .functionEntry(let ctx, let fn): functionEntry(ctx, fn)
-    case .functionExit(let ctx, let fn, let duration): functionExit(ctx, fn, duration)
-    case .functionLeaf(let ctx, let fn, let duration): functionLeaf(ctx, fn, duration)
+    case .functionEntry, .functionExit, .functionLeaf: return  // ``receive(_:)`` takes them
     case .schedSwitch(let ctx, let sw):
       noteRecord(ctx)
       sawSchedSwitch = true
