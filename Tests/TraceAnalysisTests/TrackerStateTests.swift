@@ -10,6 +10,10 @@ import TraceParse
 @Suite struct TrackerStateTests {
   static let graph = Fixtures.lines(Fixtures.vanillaGraph)
   static let retries = CaptureEdits.entries(graph, comm: "iou-wrk-67")
+  /// The line of the sched_switch that takes the worker off the CPU (state S) in its first fault call.
+  static let firstSwitchOut = (retries[0]..<graph.count).first {
+    graph[$0].contains("sched_switch: prev_comm=iou-wrk-66 prev_pid=67 ")
+  }
 
   /// A tracker fed `path` to its end, not finished.
   func tracked(_ path: String, minRetries: Int = 10) throws -> (ThreadTracker, TraceReadResult) {
@@ -59,8 +63,7 @@ import TraceParse
     // Cuts inside the worker's first fault call (it sleeps 315 ms): just before and just after the
     // sched_switch that takes it off the CPU in state S.
     let entry = Self.retries[0]
-    let out = try #require(
-      (entry..<Self.graph.count).first { Self.graph[$0].contains("sched_switch: prev_comm=iou-wrk-66 prev_pid=67 ") })
+    let out = try #require(Self.firstSwitchOut)
     let (running, _) = try tracked(Fixtures.temporary(Array(Self.graph[..<out])))
     #expect(running.liveStatus().first { $0.tid == 67 }?.verdict == .inconclusive)
     let (asleep, _) = try tracked(Fixtures.temporary(Array(Self.graph[...out])))
@@ -72,10 +75,7 @@ import TraceParse
   @Test func aCaptureThatEndsInsideASleepingFaultCallEndsInOneSleepingCall() throws {
     // Cut: the vanilla graph up to the sched_switch that takes the worker off the CPU in its first
     // fault call.
-    let out = try #require(
-      (Self.retries[0]..<Self.graph.count).first {
-        Self.graph[$0].contains("sched_switch: prev_comm=iou-wrk-66 prev_pid=67 ")
-      })
+    let out = try #require(Self.firstSwitchOut)
     let w = try #require(try analyze(Fixtures.temporary(Array(Self.graph[...out]))).thread(67))
     #expect(w.verdict == .sleeping && w.episodes.count == 1)
     #expect(w.episodes[0].faultCalls == 1 && w.episodes[0].untilEndOfCapture)

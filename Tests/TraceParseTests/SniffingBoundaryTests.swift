@@ -8,34 +8,34 @@ import Testing
     bytes.withUnsafeBufferPointer { body(ByteSpan(base: $0.baseAddress, count: $0.count)) }
   }
 
+  /// The bytes of the vanilla threadexit graph's first `handle_userfault() {` line.
+  static func callLine() throws -> [UInt8] {
+    Array(try #require(Fixtures.lines(Fixtures.vanillaGraph).first { $0.hasSuffix("handle_userfault() {") }).utf8)
+  }
+
+  /// `bytes` with `n` of them, `step` apart from the first, set to `value`.
+  static func overwritten(_ bytes: [UInt8], _ n: Int, every step: Int, with value: UInt8) -> [UInt8] {
+    var b = bytes
+    for i in 0..<n { b[i * step] = value }
+    return b
+  }
+
   @Test func aLineIsBinaryWhenMoreThanATenthOfItsBytesAreControlBytes() throws {
     // Edit: the first 50 bytes of a function_graph line of the vanilla threadexit capture, with
     // 5 or 6 of them replaced by 0x01 (no NUL, so only the share counts).
-    let line = try #require(Fixtures.lines(Fixtures.vanillaGraph).first { $0.hasSuffix("handle_userfault() {") })
-    let head = Array(line.utf8.prefix(50))
+    let head = Array(try Self.callLine().prefix(50))
     try #require(head.count == 50 && !head.contains(0))
-    func corrupted(_ n: Int) -> [UInt8] {
-      var b = head
-      for i in 0..<n { b[i * 7] = 0x01 }
-      return b
-    }
-    #expect(!Self.span(corrupted(5), FormatSniffer.looksBinary))
-    #expect(Self.span(corrupted(6), FormatSniffer.looksBinary))
+    #expect(!Self.span(Self.overwritten(head, 5, every: 7, with: 0x01), FormatSniffer.looksBinary))
+    #expect(Self.span(Self.overwritten(head, 6, every: 7, with: 0x01), FormatSniffer.looksBinary))
   }
 
   @Test func aLineWithANULIsBinaryFromThreeControlBytesOn() throws {
     // Edit: a whole function_graph line of the vanilla threadexit capture (over 30 bytes, so three
     // control bytes are under a tenth of it) with 2 or 3 of its bytes set to NUL.
-    let line = try #require(Fixtures.lines(Fixtures.vanillaGraph).first { $0.hasSuffix("handle_userfault() {") })
-    let bytes = Array(line.utf8)
+    let bytes = try Self.callLine()
     try #require(bytes.count > 30)
-    func nuls(_ n: Int) -> [UInt8] {
-      var b = bytes
-      for i in 0..<n { b[i * 5] = 0 }
-      return b
-    }
-    #expect(!Self.span(nuls(2), FormatSniffer.looksBinary))
-    #expect(Self.span(nuls(3), FormatSniffer.looksBinary))
+    #expect(!Self.span(Self.overwritten(bytes, 2, every: 5, with: 0), FormatSniffer.looksBinary))
+    #expect(Self.span(Self.overwritten(bytes, 3, every: 5, with: 0), FormatSniffer.looksBinary))
   }
 
   @Test func aFileIsBinaryWhenMoreThanHalfOfItsLinesAre() throws {
