@@ -80,6 +80,9 @@ struct StackTrie {
     weights[Int(node)] = weights[Int(node)].addingSaturated(weight)
   }
 
+  /// The lines are given to the writer in blocks of about this many bytes.
+  static let outputBlock = 1 << 20
+
   private func parent(_ i: Int) -> UInt32 { UInt32(truncatingIfNeeded: keys[i] >> 32) }
   private func name(_ i: Int) -> UInt32 { UInt32(truncatingIfNeeded: keys[i]) }
 
@@ -101,21 +104,20 @@ struct StackTrie {
     for i in 0..<n where parent(i) != Self.top { firstChild[Int(parent(i)) + 1] += 1 }
     for i in 0..<n { firstChild[i + 1] += firstChild[i] }
     var children = [UInt32](repeating: 0, count: Int(firstChild[n]))
-    var fill = firstChild
-    for i in 0..<n {
-      if parent(i) == Self.top {
-        tops.append(UInt32(i))
-      } else {
-        let p = Int(parent(i))
-        children[Int(fill[p])] = UInt32(i)
-        fill[p] += 1
-      }
+    // Filled from the back, each node's end moves down to its first child (in node order), which
+    // is then at `firstChild[p + 1]`: one shift makes it `firstChild[p]` again.
+    for i in stride(from: n - 1, through: 0, by: -1) where parent(i) != Self.top {
+      let p = Int(parent(i)) + 1
+      firstChild[p] -= 1
+      children[Int(firstChild[p])] = UInt32(i)
     }
-    fill = []
+    firstChild.removeFirst()
+    firstChild.append(Int32(children.count))
+    for i in 0..<n where parent(i) == Self.top { tops.append(UInt32(i)) }
     let minimum = max(minimum, 1)
     var prefix: [UInt8] = []
     var buffer: [UInt8] = []
-    buffer.reserveCapacity(1 << 16)
+    buffer.reserveCapacity(Self.outputBlock + 4096)
     func flush() {
       if !buffer.isEmpty { buffer.withUnsafeBytes { out($0) } }
       buffer.removeAll(keepingCapacity: true)
@@ -127,11 +129,15 @@ struct StackTrie {
       buffer.append(0x20)
       buffer.append(contentsOf: String(w).utf8)
       buffer.append(0x0A)
-      if buffer.count >= 1 << 16 { flush() }
+      if buffer.count >= Self.outputBlock { flush() }
     }
     // The lines of the frames `nodes` (name, node) under the current prefix: nodes of the same
     // name are one frame (their weights summed, their callees merged).
     func level(_ nodes: [(name: UInt32, node: UInt32)]) {
+      if nodes.count == 1 {
+        frame(nodes[0].name, nodes[0].node)
+        return
+      }
       let sorted = nodes.sorted { $0.name < $1.name }
       // One frame per name: its nodes are sorted[start..<end].
       var frames: [(name: UInt32, start: Int, end: Int)] = []
@@ -175,6 +181,23 @@ struct StackTrie {
         }
         prefix.removeSubrange(mark...)
       }
+    }
+    // The lines of the frame `name` that is the one node `node` (most frames of a deep trie): its
+    // own line sorts before its callees' (`f ` before `f;`), and nothing needs sorting or merging.
+    func frame(_ frameName: UInt32, _ node: UInt32) {
+      let mark = prefix.count
+      interner.append(frameName, to: &prefix)
+      line(weights[Int(node)])
+      let callees = Int(firstChild[Int(node)])..<Int(firstChild[Int(node) + 1])
+      if !callees.isEmpty {
+        prefix.append(UInt8(ascii: ";"))
+        if callees.count == 1 {
+          frame(name(Int(children[callees.lowerBound])), children[callees.lowerBound])
+        } else {
+          level(callees.map { (name(Int(children[$0])), children[$0]) })
+        }
+      }
+      prefix.removeSubrange(mark...)
     }
     level(tops.map { (topName(name(Int($0))), $0) })
     flush()
