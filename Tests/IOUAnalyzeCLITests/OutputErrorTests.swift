@@ -12,8 +12,10 @@ import Testing
   static let vanilla = CLI.fixture("shared-traces/vanilla-6.12.117/threadexit/fgraph_proc.txt")
   static let fix = CLI.fixture("shared-traces/fix-fail-fault/threadexit/fgraph_proc.txt")
   static let perf = CLI.fixture("shared-traces/vanilla-6.12.117/threadexit/perf.txt")
+  /// Folds into 145 KB: one block, written without being buffered (OutputChannel.directSize).
+  static let graph = CLI.fixture("lab/vanilla/busy-uffd-iouring/fgraph_proc.txt.gz")
   static let commands: [[String]] = [
-    ["analyze", vanilla], ["compare", vanilla, fix], ["collapse", perf], ["analyze", "--help"],
+    ["analyze", vanilla], ["compare", vanilla, fix], ["collapse", perf], ["collapse", graph], ["analyze", "--help"],
   ]
 
   struct Ended {

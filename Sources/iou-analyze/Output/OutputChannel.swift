@@ -57,25 +57,38 @@ final class OutputChannel {
     if buffer.count >= Self.flushSize { try flush() }
   }
 
-  /// Appends bytes.
+  /// Appends bytes. A block of ``directSize`` bytes or more is written out at once, after what is
+  /// buffered, instead of being copied (folded stacks come in such blocks, and can be gigabytes).
   func write(_ bytes: UnsafeRawBufferPointer) throws {
+    if bytes.count >= Self.directSize {
+      try flush()
+      try writeAll(bytes)
+      return
+    }
     buffer.append(contentsOf: bytes)
     if buffer.count >= Self.flushSize { try flush() }
   }
 
-  /// Writes out everything buffered; a short write is retried, EINTR is retried.
+  /// The size from which ``write(_:)-(UnsafeRawBufferPointer)`` does not buffer a block.
+  static let directSize = 1 << 16
+
+  /// Writes out everything buffered.
   func flush() throws {
     defer { buffer.removeAll(keepingCapacity: true) }
     if buffer.isEmpty { return }
+    try buffer.withUnsafeBytes { try writeAll($0) }
+  }
+
+  /// Writes `bytes` to the descriptor; a short write is retried, EINTR is retried.
+  private func writeAll(_ bytes: UnsafeRawBufferPointer) throws {
+    if bytes.isEmpty { return }
     if closedAtStart { throw OutputError(destination: destination, code: EBADF) }
-    try buffer.withUnsafeBytes { b in
-      var done = 0
-      while done < b.count {
-        let n = Glibc.write(fd, b.baseAddress! + done, b.count - done)
-        if n < 0 && errno == EINTR { continue }
-        guard n > 0 else { throw OutputError(destination: destination, code: n < 0 ? errno : EIO) }
-        done += n
-      }
+    var done = 0
+    while done < bytes.count {
+      let n = Glibc.write(fd, bytes.baseAddress! + done, bytes.count - done)
+      if n < 0 && errno == EINTR { continue }
+      guard n > 0 else { throw OutputError(destination: destination, code: n < 0 ? errno : EIO) }
+      done += n
     }
   }
 
