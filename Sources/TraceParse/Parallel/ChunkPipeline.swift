@@ -15,6 +15,7 @@ final class ChunkPipeline: @unchecked Sendable {
   /// ``ParallelReading/chunkBytes``, at most 1 GiB (a chunk's lines are cut at 32-bit offsets).
   private let chunkBytes: Int
   private let monitor = Monitor()
+  private let memory = ChunkMemory()
   // Guarded by `monitor`:
   private var nextToDecode = 0
   private var reading = 0
@@ -86,7 +87,8 @@ final class ChunkPipeline: @unchecked Sendable {
       }
       guard let k else { return }
       let chunk = DecodedChunk(
-        fd: fd, fileSize: fileSize, start: start(of: k), length: chunkBytes, longestLine: longestLine)
+        fd: fd, fileSize: fileSize, start: start(of: k), length: chunkBytes, longestLine: longestLine,
+        memory: memory)
       monitor.locked {
         if !stopped, k >= reading { decoded[k] = chunk }
         monitor.broadcast()

@@ -29,6 +29,9 @@ final class DecodedChunk: @unchecked Sendable {
   let text: UnsafeMutablePointer<UInt8>
   private var bounds: RawList<Bounds>
   private var decoded: RawList<Entry>
+  /// Where ``text``, ``bounds`` and ``decoded`` came from, and go back to.
+  private let memory: ChunkMemory
+  private let textCapacity: Int
   /// File offset just past the newline of the chunk's last line, or nil when no line was cut here.
   private(set) var end: Int64?
   /// False when a line starting in the chunk was not cut here: it runs past the bytes read (longer
@@ -48,21 +51,26 @@ final class DecodedChunk: @unchecked Sendable {
   }
 
   deinit {
-    text.deallocate()
-    bounds.free()
-    decoded.free()
+    memory.give(
+      ChunkMemory.Buffers(text: text, textCapacity: textCapacity, bounds: bounds, entries: decoded))
   }
 
   /// Cuts and decodes the lines that start in `start ..< start + length` of the file open as `fd`
-  /// (`fileSize` bytes), reading `tail` bytes past the chunk for its last line; lines longer than
-  /// `longestLine` are left to the reader.
-  init(fd: Int32, fileSize: Int64, start: Int64, length: Int, longestLine: Int, tail: Int = 1 << 16) {
+  /// (`fileSize` bytes), reading `tail` bytes past the chunk for its last line, in buffers from
+  /// `memory`; lines longer than `longestLine` are left to the reader.
+  init(
+    fd: Int32, fileSize: Int64, start: Int64, length: Int, longestLine: Int, memory: ChunkMemory,
+    tail: Int = 1 << 16
+  ) {
     textStart = max(start - 1, 0)
     let want = Int(max(0, min(Int64(length + 1 + tail), fileSize - textStart)))
-    text = .allocate(capacity: max(want, 1))
     // Lines of a function_graph are 60-odd bytes or more.
-    bounds = RawList(capacity: max(length / 64, 16))
-    decoded = RawList(capacity: max(length / 64, 16))
+    let buffers = memory.take(textBytes: max(want, 1), lines: max(length / 64, 16))
+    self.memory = memory
+    text = buffers.text
+    textCapacity = buffers.textCapacity
+    bounds = buffers.bounds
+    decoded = buffers.entries
     // Index in `text` just past the newline of the last line cut (kept in a local: `end` is
     // written once, on the way out).
     var cutTo = -1

@@ -31,6 +31,9 @@ struct RawList<Element> {
     count &+= 1
   }
 
+  /// Removes the values, keeping the memory for new ones.
+  mutating func removeAll() { count = 0 }
+
   /// Frees the memory (the list must not be used after).
   func free() { storage.deallocate() }
 }
