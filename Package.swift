@@ -25,6 +25,7 @@ let package = Package(
     .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
     .systemLibrary(name: "CZstd", pkgConfig: "libzstd", providers: [.apt(["libzstd-dev"])]),
     .target(name: "TraceParse", dependencies: ["CZlib", "CZstd"], swiftSettings: fast),
+    .systemLibrary(name: "CMalloc"),
     .systemLibrary(name: "CTraceCmd", pkgConfig: "libtracecmd", providers: [.apt(["libtracecmd-dev"])]),
     .target(name: "TraceDat", dependencies: ["TraceParse", "CTraceCmd"]),
     .systemLibrary(
@@ -36,7 +37,7 @@ let package = Package(
     .executableTarget(
       name: "iou-analyze",
       dependencies: [
-        "TraceParse", "TraceAnalysis", "TraceReport", "TraceFold", "TraceDat", "TraceCapture",
+        "TraceParse", "TraceAnalysis", "TraceReport", "TraceFold", "TraceDat", "TraceCapture", "CMalloc",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ],
       plugins: ["GitCommitPlugin"]),

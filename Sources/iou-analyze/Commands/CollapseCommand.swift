@@ -84,6 +84,7 @@ struct CollapseCommand: ParsableCommand {
     if !quiet {
       for d in result.diagnostics { Console.report(d) }
     }
+    FreedMemory.release()
     try writeFolded { result.collapser.write(to: $0) }
   }
 
