@@ -19,12 +19,27 @@ enum CaptureEdits {
 
   /// Stretch: every timestamp from line index `from` on is moved `ns` later (µs precision, as printed).
   static func shift(_ lines: [String], from: Int, by ns: Int64) -> [String] {
+    retimed(lines, from: from) { $0 + ns }
+  }
+
+  /// Stopped clock: every timestamp from line index `from` on is that of line `from`, but the last
+  /// line's, which is `lastAfter` ns later (µs precision, as printed).
+  static func frozen(_ lines: [String], from: Int, lastAfter: Int64 = 0) -> [String] {
+    let t0 = timestamp(lines[from])!
+    let last = lines.lastIndex { timestamp($0) != nil }!
+    return retimed(lines, from: from) { _ in t0 }.enumerated().map { i, l in
+      i == last ? retimed([l], from: 0) { _ in t0 + lastAfter }[0] : l
+    }
+  }
+
+  /// Every timestamp from line index `from` on replaced by `new` of it.
+  static func retimed(_ lines: [String], from: Int, _ new: (Int64) -> Int64) -> [String] {
     var out = lines
     for i in from..<lines.count {
       guard let ts = timestamp(lines[i]) else { continue }
       let head = lines[i].prefix { $0 == " " }.count
       let old = String(lines[i].dropFirst(head).prefix { $0 != " " })
-      let t = ts + ns
+      let t = new(ts)
       let new = String(format: "%lld.%06lld", t / 1_000_000_000, (t % 1_000_000_000) / 1_000)
       let pad = max(0, head + old.count - new.count)
       out[i] = String(repeating: " ", count: pad) + new + lines[i].dropFirst(head + old.count)

@@ -55,6 +55,29 @@ import Testing
     #expect(w.episodes.last?.faultCalls == 78)
   }
 
+  // MARK: - a loop needs a time span for its rate and CPU share
+
+  /// Stopped clock: every line from the loop's first retry on has that retry's timestamp, but the
+  /// capture's last line, `lastAfter` ns later (the loop lasts until the end of the capture).
+  func frozenFromFirstRetry(lastAfter: Int64) throws -> ThreadVerdict {
+    try worker(
+      try analyze(Fixtures.temporary(CaptureEdits.frozen(Self.graph, from: Self.retries[1], lastAfter: lastAfter))))
+  }
+
+  @Test func aLoopOfNoTimeHasNoRateAndNoCPUShare() throws {
+    let spin = try #require(try frozenFromFirstRetry(lastAfter: 0).episodes.last)
+    #expect(spin.verdict == .spinning && spin.faultCalls == 78 && spin.untilEndOfCapture)
+    #expect(spin.cpuSharePercent == nil)
+    #expect(!spin.facts.contains { if case .retryRate = $0 { true } else if case .onCPU = $0 { true } else { false } })
+  }
+
+  @Test func aLoopOfOneMicrosecondHasARateAndACPUShare() throws {
+    let spin = try #require(try frozenFromFirstRetry(lastAfter: 1_000).episodes.last)
+    #expect(spin.verdict == .spinning && spin.faultCalls == 78)
+    #expect(spin.facts.contains(.retryRate(retries: 78, spanNs: 1_000)))
+    #expect(spin.cpuSharePercent == 100 && spin.facts.contains(.onCPU(cpuSharePercent: 100)))
+  }
+
   // MARK: - preempted is not asleep
 
   /// Edit: the worker's one switch-out inside its first fault call (line 193) says `prev_state`
