@@ -46,6 +46,17 @@ enum CaptureEdits {
     }
     return out
   }
+  /// funcgraph-duration off: every line with a duration column as the kernel prints it without one
+  /// (print_graph_duration prints nothing, not even its `|  `, so the body follows the proc column's
+  /// ` | `). Other lines are kept as they are.
+  static func withoutDurations(_ lines: [String]) -> [String] {
+    lines.map { l in
+      let cols = l.split(separator: "|", maxSplits: 3, omittingEmptySubsequences: false)
+      guard cols.count == 4, cols[3].hasPrefix("  ") else { return l }
+      return "\(cols[0])|\(cols[1])| \(cols[3].dropFirst(2))"
+    }
+  }
+
   /// Depth limit: `comm`'s lines as the kernel prints them with `max_graph_depth` set to `depth`
   /// (the capture's graph function at depth 1). Calls deeper are dropped; a call at the deepest
   /// level with nothing printed inside becomes a leaf `name();` with its duration, one with an event

@@ -121,6 +121,27 @@ import TraceParse
     #expect(w.episodes[1].facts.contains(.scheduleReturnedAtOnce(returnedAtOnce: 77, calls: 77)))
   }
 
+  @Test func aRetryLeafWithoutADurationEndsWhereItStarts() throws {
+    // Edits: the vanilla graph as printed with max_graph_depth 1 and funcgraph-duration off, so each
+    // retry of the loop is a leaf `handle_userfault();` with no duration; then, as in
+    // RuleBoundaryTests' loop that ends, the worker's lines from its 41st retry on are dropped and
+    // every line from there on is stamped 100 ms later.
+    let cut = Self.retries[41]
+    let shifted = CaptureEdits.shift(Self.graph, from: cut, by: 100_000_000)
+    let limited = CaptureEdits.depthLimited(
+      Array(shifted[..<cut]) + shifted[cut...].filter { !$0.contains(" iou-wrk-67 ") }, comm: "iou-wrk-67", depth: 1)
+    let lines = CaptureEdits.withoutDurations(limited)
+    let leaves = lines.indices.filter {
+      lines[$0].contains(" iou-wrk-67 ") && lines[$0].hasSuffix("| handle_userfault();")
+    }
+    try #require(leaves.count == 40)
+    let w = try #require(try analyze(Fixtures.temporary(lines)).thread(67))
+    #expect(w.episodes.map(\.verdict) == [.sleeping, .spinning, .resolved])
+    let loop = w.episodes[1]
+    #expect(loop.faultCalls == 40 && !loop.untilEndOfCapture)
+    #expect(loop.endNs == CaptureEdits.timestamp(lines[leaves[39]]))
+  }
+
   /// The verdict of the worker (tid 81) of `lines`, an edit of lab/vanilla/kill9, with a marker
   /// `CPU:n [LOST 10 EVENTS]` just after the entry of its first fault call.
   func kill9WorkerVerdict(_ lines: [String]) throws -> (Int) throws -> Verdict? {
