@@ -255,6 +255,21 @@ enum HistEdits {
     #expect(v.evidence.contains(.counted(fact: .countedRetries(retries: 1, readings: 4))))
   }
 
+  @Test func aThreadCountedOnlyWhereTheSwitchOutReadingIsMissingIsUndecided() throws {
+    // Edit: as above, the capture cut after the worker's first retry reading, and the sched_switch
+    // reading after it dropped too (a capture stopped between the two): the one interval in which
+    // it retried has no switch-out counts, the three before it have no retries.
+    let readings = Array(HistEdits.readings(Fixtures.lines(Self.hist("vanilla"))).prefix(7))
+    try #require(!HistEdits.isSwitchReading(readings[6]))
+    let v = try Self.worker(Fixtures.temporary(readings.flatMap { $0 }))
+    let th = Thresholds()
+    #expect(v.verdict == .inconclusive)
+    #expect(
+      v.caveats.contains(
+        .tooFewCountedIntervals(
+          intervals: 0, needed: th.minCountedIntervals, retries: 0, neededRetries: th.minRetries)))
+  }
+
   @Test func everyCountedThreadHasItsOwnVerdict() throws {
     // Edit: every retry-histogram entry of the vanilla worker (tid 191) followed by the same entry
     // for tid 192, as if a second worker of the task had retried alike (the many-workers scenario).
