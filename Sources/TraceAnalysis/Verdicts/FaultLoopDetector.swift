@@ -158,7 +158,9 @@ public struct FaultLoopDetector {
     let stats = t.snap.cpuTimes.kept.map {
       SnapshotMark(line: $0.line, timestampNs: $0.timestamp, state: $0.state, inFaultPath: false, cpuTicks: $0.ticks)
     }
-    return (stacks + stats).sorted { $0.line < $1.line }
+    // A snapshot's line is its first frame's, a sample's its stat line's: no two marks of a thread
+    // share a line, so `<` and `<=` sort them alike.
+    return (stacks + stats).sorted { $0.line < $1.line }  // mutants: equivalent
   }
 
   private func blockedTask(_ t: TrackedThread, _ comm: String) -> BlockedTask? {
