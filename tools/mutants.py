@@ -104,16 +104,40 @@ def candidates(path):
     return lines, found
 
 
+def descendants(pid):
+    """The processes under `pid` (from /proc), children first."""
+    children = {}
+    for d in os.listdir("/proc"):
+        if d.isdigit():
+            try:
+                fields = open(f"/proc/{d}/stat").read().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            children.setdefault(int(fields[1]), []).append(int(d))
+    out, todo = [], [pid]
+    while todo:
+        for c in children.get(todo.pop(), []):
+            out.append(c)
+            todo.append(c)
+    return out
+
+
 def run(cmd, timeout):
     # The tests' temporary files go to a directory of their own, removed after each run.
     tmp = tempfile.mkdtemp(prefix="iou-mutants-tmp.")
-    # A session of its own: on a timeout the whole group goes (swift test's test process outlived it).
+    # A session of its own: on a timeout the whole group goes, and every process under it (swift
+    # test starts the test process in a group of its own: a hung one outlived the group and ran on).
     p = subprocess.Popen(cmd, cwd=SCRATCH, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
                          env={**os.environ, "TMPDIR": tmp}, start_new_session=True)
     try:
         out, _ = p.communicate(timeout=timeout)
         return p.returncode, out.decode(errors="replace")
     except subprocess.TimeoutExpired:
+        for pid in descendants(p.pid):
+            try:
+                os.kill(pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
         os.killpg(p.pid, signal.SIGKILL)
         p.communicate()
         return -1, "timeout"
@@ -194,11 +218,11 @@ def main():
         else:
             code, out = run(["swift", "test", "--skip-build", "--filter", "TraceAnalysisTests"], 900)
             if code != 0:
-                how = "killed (analysis tests)"
+                how = "killed (analysis tests" + (", which hung)" if out == "timeout" else ")")
             else:
                 code, out = run(["swift", "test", "--skip-build"], 1800)
                 if code != 0:
-                    how = "killed (suite)"
+                    how = "killed (suite" + (", which hung)" if out == "timeout" else ")")
         open(path, "w").write(original)
         if how == "survived":
             survivors.append((rel, n, desc))
