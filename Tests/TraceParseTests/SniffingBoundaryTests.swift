@@ -73,6 +73,19 @@ import Testing
     }
   }
 
+  @Test func aLineOpeningWithCPUIsALostEventsLineOnlyWhenItSaysSo() throws {
+    // The NMI backtrace header of a real sysrq-l dump (lab/vanilla/threadexit/sysrq.txt), with its
+    // dmesg timestamp removed as `dmesg -t` and syzbot reports print it: `CPU: 1 UID: 0 PID: 97 ...`
+    // opens as a lost-events line does but has neither LOST nor DROPPED: it casts no vote.
+    let header = try #require(
+      Fixtures.lines(Fixtures.path("lab/vanilla/threadexit/sysrq.txt")).first {
+        $0.contains("] CPU: 1 UID: 0 PID: 97 ")
+      })
+    let untimed = header[header.index(after: try #require(header.firstIndex(of: "]")))...].drop { $0 == " " }
+    try #require(untimed.hasPrefix("CPU: 1 UID: 0 PID: 97 Comm: iou-wrk-96"))
+    #expect(Self.span(Array(untimed.utf8), FormatSniffer.formats(of:)) == [])
+  }
+
   @Test func aLineThatOpensWithANumberIsAGraphLineOnlyWithBothItsColumns() throws {
     // A function_graph line with the time column has both `) ` (after the CPU) and ` |  `; a
     // /proc/PID/stat line (edit: the `stat: ` prefix of the vanilla threadexit stacks.txt removed, as
