@@ -73,6 +73,14 @@ import Testing
     }
   }
 
+  @Test func theCPUCountThatOpensATraceCmdReportIsFtraceAlone() throws {
+    // The first line of a real `trace-cmd report` (shared-traces/fix-fail-fault/threadexit, trace-cmd
+    // 3.1.6), which prints no `version = ` line before it.
+    let first = try #require(Fixtures.lines(Fixtures.traceCmdReport).first)
+    try #require(first == "cpus=2")
+    #expect(Self.span(Array(first.utf8), FormatSniffer.formats(of:)) == [.ftrace])
+  }
+
   @Test func aLineOpeningWithCPUIsALostEventsLineOnlyWhenItSaysSo() throws {
     // The NMI backtrace header of a real sysrq-l dump (lab/vanilla/threadexit/sysrq.txt), with its
     // dmesg timestamp removed as `dmesg -t` and syzbot reports print it: `CPU: 1 UID: 0 PID: 97 ...`
