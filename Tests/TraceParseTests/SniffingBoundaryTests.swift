@@ -81,6 +81,17 @@ import Testing
     #expect(Self.span(Array(first.utf8), FormatSniffer.formats(of:)) == [.ftrace])
   }
 
+  @Test func eachHeaderLineOfAKernelHistogramIsAHistVote() throws {
+    // The first reading of a real `capture --method hist` file (lab/live-capture/vanilla/overrun/
+    // hist-armed): the kernel's `# event histogram` and `# trigger info: hist:…` lines, and the marker
+    // line iou-analyze writes before each reading.
+    let lines = Fixtures.lines(Fixtures.path("lab/live-capture/vanilla/overrun/hist-armed/hist.txt"))
+    for prefix in ["# event histogram", "# trigger info: hist:", "# iou-analyze hist:"] {
+      let line = try #require(lines.first { $0.hasPrefix(prefix) }, "\(prefix)")
+      #expect(Self.span(Array(line.utf8), FormatSniffer.formats(of:)) == [.hist], "\(line)")
+    }
+  }
+
   @Test func aLineOpeningWithCPUIsALostEventsLineOnlyWhenItSaysSo() throws {
     // The NMI backtrace header of a real sysrq-l dump (lab/vanilla/threadexit/sysrq.txt), with its
     // dmesg timestamp removed as `dmesg -t` and syzbot reports print it: `CPU: 1 UID: 0 PID: 97 ...`
