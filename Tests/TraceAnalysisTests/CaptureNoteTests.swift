@@ -29,6 +29,17 @@ import Testing
     #expect(!(try analyze(Fixtures.temporary(Array(lines.dropFirst()))).files[0].notes.contains(.cutWindow)))
   }
 
+  @Test func aCaptureWithNoThreadInScopeSaysSoAndOneWithAWorkerDoesNot() throws {
+    // lab/vanilla/nouffd/perf.txt (the control without userfaultfd): no io worker sampled, no thread
+    // in the fault path, no blocked task. The vanilla graph has its spinning worker.
+    let control = try analyze(Fixtures.path("lab/vanilla/nouffd/perf.txt")).files[0]
+    #expect(control.threads.isEmpty)
+    #expect(control.notes.contains(.noThreadInScope(blockedTasksSeen: false)))
+    let vanilla = try analyze(Fixtures.vanillaGraph).files[0]
+    #expect(!vanilla.threads.isEmpty)
+    #expect(!vanilla.notes.contains { if case .noThreadInScope = $0 { true } else { false } })
+  }
+
   @Test func aGraphWithoutItsTimeColumnSaysSoAndHintsIt() throws {
     // Edit: the absolute-time column (`funcgraph-abstime`) cut from every line of the vanilla
     // threadexit capture, as the kernel prints the graph with that option off.
