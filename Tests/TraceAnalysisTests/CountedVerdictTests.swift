@@ -255,6 +255,26 @@ enum HistEdits {
     #expect(v.evidence.contains(.counted(fact: .countedRetries(retries: 1, readings: 4))))
   }
 
+  @Test func aThreadCountedOnceWithoutASleepIsAStretchTooShortToDecide() throws {
+    // Edit: as above (cut after the worker's first retry reading, one hit), and the worker's entries
+    // dropped from every sched_switch reading (it slept in that interval): its one retry, without a
+    // sleep, is a stretch of one interval.
+    let readings = Array(HistEdits.readings(Fixtures.lines(Self.hist("vanilla"))).prefix(8))
+    let tid = try Self.worker(Fixtures.temporary(readings.flatMap { $0 })).tid
+    let lines = readings.flatMap { r in
+      HistEdits.isSwitchReading(r)
+        ? r.filter { !$0.hasPrefix("{ prev_pid: \(String(repeating: " ", count: 10 - String(tid).count))\(tid),") } : r
+    }
+    try #require(lines.count < readings.flatMap { $0 }.count)
+    let v = try Self.worker(Fixtures.temporary(lines))
+    let th = Thresholds()
+    #expect(v.verdict == .inconclusive)
+    #expect(
+      v.caveats.contains(
+        .tooFewCountedIntervals(
+          intervals: 1, needed: th.minCountedIntervals, retries: 1, neededRetries: th.minRetries)))
+  }
+
   @Test func aThreadCountedOnlyWhereTheSwitchOutReadingIsMissingIsUndecided() throws {
     // Edit: as above, the capture cut after the worker's first retry reading, and the sched_switch
     // reading after it dropped too (a capture stopped between the two): the one interval in which

@@ -25,6 +25,9 @@ import Testing
     #expect(e.untilEndOfCapture)
     #expect(e.facts.contains { if case .wokeAndRetried = $0 { true } else { false } })
     #expect(e.facts.contains { if case .inNewCallAtEnd = $0 { true } else { false } })
+    // Its calls slept and returned; at the end it is in a new call, not blocked.
+    #expect(e.facts.first.map { if case .sleptThenReturned = $0 { true } else { false } } == true)
+    #expect(!e.facts.contains(.stillBlockedAtEnd))
   }
 
   @Test func twoCallsThatSleptHaveAWakeUpRateAndOneHasNone() throws {
