@@ -105,7 +105,7 @@ def candidates(path):
 
 
 def descendants(pid):
-    """The processes under `pid` (from /proc), children first."""
+    """The processes under `pid` (from /proc), nearest first."""
     children = {}
     for d in os.listdir("/proc"):
         if d.isdigit():

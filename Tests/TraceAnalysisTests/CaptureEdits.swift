@@ -27,9 +27,9 @@ enum CaptureEdits {
   static func frozen(_ lines: [String], from: Int, lastAfter: Int64 = 0) -> [String] {
     let t0 = timestamp(lines[from])!
     let last = lines.lastIndex { timestamp($0) != nil }!
-    return retimed(lines, from: from) { _ in t0 }.enumerated().map { i, l in
-      i == last ? retimed([l], from: 0) { _ in t0 + lastAfter }[0] : l
-    }
+    var out = retimed(lines, from: from) { _ in t0 }
+    out[last] = retimed([lines[last]], from: 0) { _ in t0 + lastAfter }[0]
+    return out
   }
 
   /// Every timestamp from line index `from` on replaced by `new` of it.

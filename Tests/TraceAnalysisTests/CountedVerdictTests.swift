@@ -33,6 +33,12 @@ enum HistEdits {
     }
   }
 
+  /// A key value as the kernel's hist file prints it: right-aligned in 10 columns.
+  static func field(_ value: some BinaryInteger) -> String {
+    let s = String(value)
+    return String(repeating: " ", count: max(0, 10 - s.count)) + s
+  }
+
   /// Adds an entry `{ prev_pid: tid, prev_state: state } hitcount: 1` to every sched_switch reading
   /// from the `from`-th one on (counts are cumulative, so a switch-out shows in every later reading).
   static func addSwitchOut(_ lines: [String], tid: Int32, state: Int, from: Int) -> [String] {
@@ -43,7 +49,7 @@ enum HistEdits {
       guard n >= from, let at = r.firstIndex(where: { $0.hasPrefix("{ ") || $0.hasPrefix("Totals:") }) else { return r }
       var r = r
       r.insert(
-        "{ prev_pid: \(String(repeating: " ", count: 10 - String(tid).count))\(tid), prev_state: \(String(repeating: " ", count: 10 - String(state).count))\(state) } hitcount:          1",
+        "{ prev_pid: \(field(tid)), prev_state: \(field(state)) } hitcount:          1",
         at: at)
       return r
     }
@@ -246,10 +252,26 @@ enum HistEdits {
       })
   }
 
+  /// Edit: the vanilla hist-armed capture cut after its first `n` readings (the 7th is the first
+  /// retry reading that counts the worker, with one hit; the 8th the sched_switch reading after it).
+  static func firstReadings(_ n: Int) -> [[String]] {
+    Array(HistEdits.readings(Fixtures.lines(hist("vanilla"))).prefix(n))
+  }
+
+  /// True when `v` is undecided for a stretch of `intervals` intervals and `retries` retries
+  /// without a sleep, too few under the default thresholds.
+  static func undecided(_ v: ThreadVerdict, intervals: Int, retries: Int64) -> Bool {
+    let th = Thresholds()
+    return v.verdict == .inconclusive
+      && v.caveats.contains(
+        .tooFewCountedIntervals(
+          intervals: intervals, needed: th.minCountedIntervals, retries: retries, neededRetries: th.minRetries))
+  }
+
   @Test func aThreadCountedOnceHasAVerdict() throws {
     // Edit: the capture cut after the fourth reading of each histogram, the first in which the
     // worker was counted, with one hit.
-    let readings = Array(HistEdits.readings(Fixtures.lines(Self.hist("vanilla"))).prefix(8))
+    let readings = Self.firstReadings(8)
     let v = try Self.worker(Fixtures.temporary(readings.flatMap { $0 }))
     #expect(HistEdits.count(readings[6], tid: v.tid) == 1)
     #expect(v.evidence.contains(.counted(fact: .countedRetries(retries: 1, readings: 4))))
@@ -259,35 +281,23 @@ enum HistEdits {
     // Edit: as above (cut after the worker's first retry reading, one hit), and the worker's entries
     // dropped from every sched_switch reading (it slept in that interval): its one retry, without a
     // sleep, is a stretch of one interval.
-    let readings = Array(HistEdits.readings(Fixtures.lines(Self.hist("vanilla"))).prefix(8))
+    let readings = Self.firstReadings(8)
     let tid = try Self.worker(Fixtures.temporary(readings.flatMap { $0 })).tid
     let lines = readings.flatMap { r in
       HistEdits.isSwitchReading(r)
-        ? r.filter { !$0.hasPrefix("{ prev_pid: \(String(repeating: " ", count: 10 - String(tid).count))\(tid),") } : r
+        ? r.filter { !$0.hasPrefix("{ prev_pid: \(HistEdits.field(tid)),") } : r
     }
     try #require(lines.count < readings.flatMap { $0 }.count)
-    let v = try Self.worker(Fixtures.temporary(lines))
-    let th = Thresholds()
-    #expect(v.verdict == .inconclusive)
-    #expect(
-      v.caveats.contains(
-        .tooFewCountedIntervals(
-          intervals: 1, needed: th.minCountedIntervals, retries: 1, neededRetries: th.minRetries)))
+    #expect(Self.undecided(try Self.worker(Fixtures.temporary(lines)), intervals: 1, retries: 1))
   }
 
   @Test func aThreadCountedOnlyWhereTheSwitchOutReadingIsMissingIsUndecided() throws {
     // Edit: as above, the capture cut after the worker's first retry reading, and the sched_switch
     // reading after it dropped too (a capture stopped between the two): the one interval in which
     // it retried has no switch-out counts, the three before it have no retries.
-    let readings = Array(HistEdits.readings(Fixtures.lines(Self.hist("vanilla"))).prefix(7))
+    let readings = Self.firstReadings(7)
     try #require(!HistEdits.isSwitchReading(readings[6]))
-    let v = try Self.worker(Fixtures.temporary(readings.flatMap { $0 }))
-    let th = Thresholds()
-    #expect(v.verdict == .inconclusive)
-    #expect(
-      v.caveats.contains(
-        .tooFewCountedIntervals(
-          intervals: 0, needed: th.minCountedIntervals, retries: 0, neededRetries: th.minRetries)))
+    #expect(Self.undecided(try Self.worker(Fixtures.temporary(readings.flatMap { $0 })), intervals: 0, retries: 0))
   }
 
   @Test func everyCountedThreadHasItsOwnVerdict() throws {
