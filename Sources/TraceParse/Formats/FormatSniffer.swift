@@ -38,8 +38,9 @@ public struct FormatSniffer {
   /// The decision: a format, or nil when nothing matched (not a trace).
   public var format: TraceFormat? {
     if binaryLines * 2 > linesSeen { return nil }
-    // A pasted report holds stack frames and perf frames together: prefer it when it voted.
-    if let r = votes[.pastedReport], r > 0 { return .pastedReport }
+    // A pasted report holds stack frames and perf frames together: prefer it when it voted (a
+    // format has an entry in the vote only once it voted).
+    if votes[.pastedReport] != nil { return .pastedReport }
     // A vote is only ever counted up from 1, so no format has 0 votes: `best.value > 0` only says
     // that some format voted.
     guard
