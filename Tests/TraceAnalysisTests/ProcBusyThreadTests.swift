@@ -67,11 +67,15 @@ import TraceParse
 
   @Test func theBusyLimitIsABoundary() throws {
     // 219 stime ticks over 2.21 s = 99.1% of a CPU; without the waiter nothing else is undecided.
-    let lines = Self.renamed(withoutWaiter: true)
-    let share = 219.0 / 100 / 2.21
-    let inScope = try analyze(Fixtures.temporary(lines)) { $0.thresholds.minBusyShare = share - 1e-6 }
+    // A task at exactly the limit is in scope, one ulp under it is not.
+    let path = Fixtures.temporary(Self.renamed(withoutWaiter: true))
+    let share = try #require(try analyze(path).thread(93)?.procStatShare)
+    #expect(abs(share - 219.0 / 100 / 2.21) < 1e-3)
+    let inScope = try analyze(path) { $0.thresholds.minBusyShare = share }
     #expect(inScope.thread(93)?.verdict == .inconclusive && inScope.exitCode == 3)
-    let outOfScope = try analyze(Fixtures.temporary(lines)) { $0.thresholds.minBusyShare = share + 1e-6 }
+    #expect(
+      inScope.thread(93)?.caveats.contains { if case .busyInKernelStackNotShown = $0 { true } else { false } } == true)
+    let outOfScope = try analyze(path) { $0.thresholds.minBusyShare = share.nextUp }
     #expect(outOfScope.thread(93) == nil && outOfScope.exitCode == 0)
   }
 
