@@ -200,6 +200,15 @@ import Testing
       })
   }
 
+  @Test func aLossAtTheLineOfTheLoopsFirstRetryCameBeforeIt() throws {
+    // trace.dat gives a loss the index of the record after it: a loss at the loop's first line (its
+    // first retry's entry) was before the loop and leaves it whole; one line later it splits off
+    // that first retry.
+    let spin = try #require(try worker(try analyze(Fixtures.vanillaGraph)).episodes.first { $0.verdict == .spinning })
+    #expect(FaultLoopDetector.longestIntactRun(spin, [spin.firstLine]) == spin.faultCalls)
+    #expect(FaultLoopDetector.longestIntactRun(spin, [spin.firstLine + 1]) == spin.faultCalls - 1)
+  }
+
   func isLost(_ c: Caveat) -> Bool { if case .lostEvents = c { true } else { false } }
   func isBesideLoop(_ c: Caveat) -> Bool { if case .lostEventsBesideIntactLoop = c { true } else { false } }
 
