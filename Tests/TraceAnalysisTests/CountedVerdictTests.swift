@@ -39,6 +39,30 @@ enum HistEdits {
     return String(repeating: " ", count: max(0, 10 - s.count)) + s
   }
 
+  /// The index (among the readings of each histogram) of the first retry reading that counts `tid`.
+  static func firstCounted(_ lines: [String], tid: Int32) -> Int? {
+    readings(lines).filter { !isSwitchReading($0) }.firstIndex { count($0, tid: tid) > 0 }
+  }
+
+  /// Rewrites the hits of `tid` in every retry reading after the first that counts it, so that the
+  /// `k`-th interval after that one (k from 1) counts `retries(k)` retries.
+  static func loopHits(_ lines: [String], tid: Int32, retries: (Int) -> Int64) -> [String] {
+    guard let first = firstCounted(lines, tid: tid) else { return lines }
+    var n = 0
+    var total: Int64 = 0
+    return readings(lines).flatMap { r -> [String] in
+      guard !isSwitchReading(r) else { return r }
+      defer { n += 1 }
+      if n == first { total = count(r, tid: tid) }
+      guard n > first else { return r }
+      total += retries(n - first)
+      return r.map { l in
+        guard count([r[0], l], tid: tid) > 0, let at = l.range(of: " hitcount: ") else { return l }
+        return l[..<at.upperBound] + field(total)
+      }
+    }
+  }
+
   /// Adds an entry `{ prev_pid: tid, prev_state: state } hitcount: 1` to every sched_switch reading
   /// from the `from`-th one on (counts are cumulative, so a switch-out shows in every later reading).
   static func addSwitchOut(_ lines: [String], tid: Int32, state: Int, from: Int) -> [String] {
@@ -135,6 +159,50 @@ enum HistEdits {
       v.evidence.compactMap { if case .counted(.preemptedOnly(let n)) = $0 { n } else { nil } }.reduce(0, +)
     }
     #expect(stated(p) == stated(v) + 1)
+  }
+
+  /// Edit: hist-armed with the worker's hits rewritten so that each of the 9 intervals of its loop
+  /// counts `retries(k)`, and one switch-out in S added in the `sleptIn`-th of them.
+  static func splitLoop(sleptIn: Int, retries: (Int) -> Int64) throws -> (lines: [String], firstCounted: Int) {
+    let lines = Fixtures.lines(hist("vanilla"))
+    let tid = try worker(hist("vanilla")).tid
+    let first = try #require(HistEdits.firstCounted(lines, tid: tid))
+    let even = HistEdits.loopHits(lines, tid: tid, retries: retries)
+    return (HistEdits.addSwitchOut(even, tid: tid, state: 1, from: first + sleptIn), first)
+  }
+
+  @Test func ofTwoEqualLoopsTheLaterIsTheEvidence() throws {
+    // 30,000 retries in each interval and a sleep in the 5th: two loops of 4 intervals and 120,000
+    // retries, the later one until the last reading.
+    let (lines, first) = try Self.splitLoop(sleptIn: 5) { _ in 30_000 }
+    let v = try Self.worker(Fixtures.temporary(lines))
+    #expect(v.verdict == .spinning)
+    #expect(Self.stretch(v)! == (4, 120_000))
+    #expect(v.evidence.contains(.counted(fact: .untilLastReading)))
+    // Its first interval ends at the retry reading 6 intervals after the first that counts the worker
+    // (the real loop's, at the 1st): it starts that many lines later.
+    let markers = lines.indices.filter { lines[$0].hasPrefix("# iou-analyze hist: event=iou_analyze/") }
+    let firstLine = { (v: ThreadVerdict) in
+      v.evidence.lazy.compactMap { if case .counted(.retriesWithoutSleep(_, _, let l)) = $0 { l.first } else { nil } }
+        .first
+    }
+    let real = try #require(firstLine(try Self.worker(Self.hist("vanilla"))))
+    #expect(firstLine(v) == real + markers[first + 6] - markers[first + 1])
+  }
+
+  @Test func aShortBurstWithMoreRetriesDoesNotHideALoopOfEnoughIntervals() throws {
+    // 200,000 retries in the 2nd interval, 30,000 in the others, a sleep in the 3rd: a burst of 2
+    // intervals and 230,000 retries, then a loop of 6 intervals and 180,000 until the last reading.
+    let (lines, _) = try Self.splitLoop(sleptIn: 3) { $0 == 2 ? 200_000 : 30_000 }
+    let path = Fixtures.temporary(lines)
+    let v = try Self.worker(path) { $0.thresholds.minCountedIntervals = 3 }
+    #expect(v.verdict == .spinning)
+    #expect(Self.stretch(v)! == (6, 180_000))
+    // Asking for 7 intervals, neither is a loop: the one still going is too short.
+    let short = try Self.worker(path) { $0.thresholds.minCountedIntervals = 7 }
+    #expect(short.verdict == .inconclusive)
+    #expect(
+      short.caveats.contains(.tooFewCountedIntervals(intervals: 6, needed: 7, retries: 180_000, neededRetries: 10)))
   }
 
   @Test func aCountedLoopStatesItsOnePreemptionAndNoneWithout() throws {

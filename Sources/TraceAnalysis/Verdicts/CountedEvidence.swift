@@ -27,7 +27,8 @@ public enum CountedFact: Sendable, Codable, Equatable {
 ///
 /// - SPINNING: at least ``Thresholds/minCountedIntervals`` consecutive intervals in each of which
 ///   the thread retried and never switched out in S or D (preemptions in R do not count), with at
-///   least ``Thresholds/minRetries`` retries in them;
+///   least ``Thresholds/minRetries`` retries in them (of several such stretches, the one with the
+///   most retries is the evidence);
 /// - RESOLVED: it exited (a switch-out in X/Z);
 /// - INCONCLUSIVE: at least ``Thresholds/minRetries`` retries without a sleep up to the last reading,
 ///   but over too few intervals;
@@ -114,28 +115,25 @@ extension FaultLoopDetector {
       return
     }
     // Stretches of intervals that retried without sleeping or exiting.
-    var best: Range<Int>?
-    var ongoing: Range<Int>?
+    var stretches: [Range<Int>] = []
     var start: Int?
-    func close(_ end: Int) {
-      guard let s = start else { return }
-      let r = s..<end
-      if best == nil || retries(ivs[r]) > retries(ivs[best!]) { best = r }
-      if end == ivs.count { ongoing = r }
-      start = nil
-    }
     for (i, iv) in ivs.enumerated() {
       if iv.retries > 0, let s = iv.switches, s.sleeps == 0, s.exits == 0 {
         if start == nil { start = i }
-      } else {
-        close(i)
+      } else if let s = start {
+        stretches.append(s..<i)
+        start = nil
       }
     }
-    close(ivs.count)
+    if let s = start { stretches.append(s..<ivs.count) }
+    let ongoing = stretches.last.flatMap { $0.upperBound == ivs.count ? $0 : nil }
+    let loops = stretches.filter {
+      $0.count >= thresholds.minCountedIntervals && retries(ivs[$0]) >= Int64(thresholds.minRetries)
+    }
     // An interval without its switch-out reading counts neither an exit nor a sleep.
     let exited = ivs.lastIndex { ($0.switches?.exits ?? 0) > 0 }
     let sleptIn = ivs.filter { $0.retries > 0 && ($0.switches?.sleeps ?? 0) > 0 }
-    if let b = best, b.count >= thresholds.minCountedIntervals, retries(ivs[b]) >= Int64(thresholds.minRetries) {
+    if let b = mostRetries(loops, ivs) {
       let stretch = ivs[b]
       let n = retries(stretch)
       // The rate is over the timed intervals only: the first one of a file runs from the (unknown)
@@ -187,13 +185,21 @@ extension FaultLoopDetector {
       v.evidence.append(.counted(fact: .retriesStopped(retries: total, quietIntervals: ivs.count - 1 - last)))
     } else {
       v.verdict = .inconclusive
-      let r = ongoing ?? best
+      let r = ongoing ?? mostRetries(stretches, ivs)
       v.caveats.append(
         .tooFewCountedIntervals(
           intervals: r?.count ?? 0, needed: thresholds.minCountedIntervals, retries: r.map { retries(ivs[$0]) } ?? 0,
           neededRetries: thresholds.minRetries))
     }
     v.evidence.append(.counted(fact: .countedRetries(retries: total, readings: ivs.count)))
+  }
+
+  /// Of `stretches`, the one with the most retries; of equal ones the later, which tells how long
+  /// the thread went on retrying.
+  private func mostRetries(_ stretches: [Range<Int>], _ ivs: [CountedInterval]) -> Range<Int>? {
+    var most: Range<Int>?
+    for r in stretches where most == nil || retries(ivs[r]) >= retries(ivs[most!]) { most = r }
+    return most
   }
 
   private func retries(_ s: ArraySlice<CountedInterval>) -> Int64 {
