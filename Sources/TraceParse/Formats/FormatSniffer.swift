@@ -148,10 +148,9 @@ public struct FormatSniffer {
   }
 
   /// `ffffffff8118baf1 handle_userfault+0xf3 ([kernel.kallsyms])` with its indentation lost:
-  /// a hex ip, a symbol, and a `(dso)` at the end.
+  /// a hex ip, a symbol, and a `(dso)` at the end (a line ending in `)` is never a hex ip alone).
   static func looksLikeUnindentedPerfFrame(_ t: ByteSpan) -> Bool {
-    guard let ip = t.nextToken(from: 0), ip.end < t.count,
-      t.slice(ip.start, ip.end).isHexDigits, t.hasSuffix(")"),
+    guard let ip = t.nextToken(from: 0), t.slice(ip.start, ip.end).isHexDigits, t.hasSuffix(")"),
       let dso = t.firstIndex(of: " (", from: ip.end)
     else { return false }
     // A symbol between them: the next token begins before ` (`. A token never begins at a space, so
