@@ -214,16 +214,34 @@ import Testing
 
   // MARK: - the worst phase decides
 
+  /// Edit: the worker's lines from its 41st retry on are dropped (other tasks' lines stay), and
+  /// every line from there on is stamped 100 ms later: the loop stops, the worker goes on.
+  static let loopStoppedAfter40: [String] = {
+    let cut = retries[41]
+    let lines = CaptureEdits.shift(graph, from: cut, by: 100_000_000)
+    return Array(lines[..<cut]) + lines[cut...].filter { !$0.contains(" iou-wrk-67 ") }
+  }()
+
   @Test func aLoopThatEndsStillMakesTheThreadSpinning() throws {
-    // Edit: the worker's lines from its 41st retry on are dropped (other tasks' lines stay), and
-    // every line from there on is stamped 100 ms later: the loop stops, the worker goes on.
-    let cut = Self.retries[41]
-    var lines = CaptureEdits.shift(Self.graph, from: cut, by: 100_000_000)
-    lines = Array(lines[..<cut]) + lines[cut...].filter { !$0.contains(" iou-wrk-67 ") }
-    let w = try worker(try analyze(Fixtures.temporary(lines)))
+    let w = try worker(try analyze(Fixtures.temporary(Self.loopStoppedAfter40)))
     #expect(w.episodes.map(\.verdict) == [.sleeping, .spinning, .resolved])
     #expect(w.verdict == .spinning)
     #expect(w.episodes[1].faultCalls == 40 && !w.episodes[1].untilEndOfCapture)
+  }
+
+  @Test func aLoopWhoseLastRetryEndedTheRetryGapBeforeTheEndGoesOnUntilTheEnd() throws {
+    // The loop stopped ~100 ms before the end of the capture: with the retry gap set to exactly the
+    // time from its last retry's end to the capture's last timestamp it lasts until the end, 1 ns
+    // shorter it ended there.
+    let path = Fixtures.temporary(Self.loopStoppedAfter40)
+    let end = try #require(try worker(try analyze(path)).episodes[1].endNs)
+    let last = try #require(Self.loopStoppedAfter40.compactMap(CaptureEdits.timestamp).max())
+    let gap = last - end
+    try #require(gap > Thresholds().maxRetryGap)
+    let at = try worker(try analyze(path) { $0.thresholds.maxRetryGap = gap })
+    #expect(at.episodes.map(\.verdict) == [.sleeping, .spinning] && at.episodes[1].untilEndOfCapture)
+    let under = try worker(try analyze(path) { $0.thresholds.maxRetryGap = gap - 1 })
+    #expect(under.episodes.map(\.verdict) == [.sleeping, .spinning, .resolved] && !under.episodes[1].untilEndOfCapture)
   }
 
   /// Edit: the capture is cut before the entry of the loop's last retry (still in progress at the
