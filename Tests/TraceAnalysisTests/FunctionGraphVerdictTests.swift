@@ -140,6 +140,27 @@ import Testing
     #expect(run.files[0].captureHints.contains(.enableSchedEvents))
   }
 
+  @Test func aScheduleWhoseExitIsLostLastedUntilItsCallersExit() throws {
+    // Edit: as above, and the `} /* schedule */` line of the worker's first fault call dropped, as a
+    // lost event would: its `} /* handle_userfault */` closes both. That schedule() lasted from its
+    // entry to that exit (314.852 ms), not the 315.547 ms handle_userfault() took, so the call
+    // sleeps by inference only under a limit below the former.
+    var lines = Fixtures.lines(Fixtures.vanillaGraph).filter { !$0.contains("/* sched_") }
+    let mine = lines.indices.filter { lines[$0].contains(" iou-wrk-67 ") }
+    let callerExit = try #require(mine.first { lines[$0].hasSuffix("} /* handle_userfault */") })
+    let entry = try #require(mine.first { lines[$0].hasSuffix("  schedule() {") })
+    let exit = try #require(mine.last { $0 < callerExit && lines[$0].hasSuffix("} /* schedule */") })
+    try #require(entry < exit)
+    let elapsed = try #require(CaptureEdits.timestamp(lines[callerExit])) - CaptureEdits.timestamp(lines[entry])!
+    #expect(elapsed == 314_852_000)
+    lines.remove(at: exit)
+    let path = Fixtures.temporary(lines)
+    let slept = try #require(try analyze(path) { $0.thresholds.inferredSleep = elapsed - 1 }.thread(67))
+    #expect(slept.episodes.first?.verdict == .sleeping)
+    let not = try #require(try analyze(path) { $0.thresholds.inferredSleep = elapsed }.thread(67))
+    #expect(!not.episodes.contains { $0.verdict == .sleeping })
+  }
+
   @Test func lostEventsInsideALongLoopAreStatedAndTheLoopStands() throws {
     var lines = Fixtures.lines(Fixtures.vanillaGraph)
     lines.insert("CPU:1 [LOST 5120 EVENTS]", at: 3000)  // trace.c's form, on the worker's CPU
