@@ -49,6 +49,24 @@ import Testing
     #expect(w.loopStack.contains("fault_in_readable") && w.loopStack.contains("io_wq_submit_work"))
   }
 
+  @Test func theSampledStackIsTheFirstSampleInTheRetryFunction() throws {
+    // lab/vanilla/threadexit: the worker's first sample in the fault path is asleep in
+    // handle_userfault (schedule → __sched_text_start); its last, a retry starting over, is in
+    // lock_mm_and_find_vma under exc_page_fault.
+    let path = Fixtures.path("lab/vanilla/threadexit/perf.txt")
+    let w = try #require(try analyze(path).thread(97))
+    #expect(w.loopStack.suffix(3) == ["handle_userfault", "schedule", "__sched_text_start"])
+    #expect(w.loopStack.first == "ret_from_fork_asm")
+    // Edit: that first sample's frames above handle_mm_fault dropped, as a sample taken in the fault
+    // before it reached handle_userfault: the next sample, the first in the retry function, replaces it.
+    var lines = Fixtures.lines(path)
+    let head = try #require(lines.firstIndex { $0.hasPrefix("iou-wrk-96    97 ") })
+    try #require(lines[head + 4].contains(" hugetlb_fault+"))
+    lines.removeSubrange(head + 1...head + 4)
+    let edited = try #require(try analyze(Fixtures.temporary(lines)).thread(97))
+    #expect(edited.loopStack.suffix(3) == ["io_wq_dec_running", "io_acct_run_queue", "do_raw_spin_lock"])
+  }
+
   @Test func procStatGrowthAndTheExitingTaskInD() throws {
     let run = try analyze(Self.file(Fixtures.vanillaDir, "stacks.txt"))
     let w = try #require(run.thread(93))
