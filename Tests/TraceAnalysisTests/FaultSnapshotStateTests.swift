@@ -82,4 +82,17 @@ import Testing
     #expect(v.evidence.contains(.noFaultPath))
     #expect(v.snapshots.allSatisfy { !$0.inFaultPath })
   }
+  @Test func aTaskSeenInDOutsideTheExitWaitIsStillABlockedTask() throws {
+    // Edit: lab/vanilla/threadexit's sysrq-w dump with the exit-wait frames (io_wq_put_and_exit,
+    // io_uring_clean_tctx, io_uring_cancel_generic) dropped from uffd_iou's stack: a task asleep in D
+    // elsewhere, seen once, not from a hung-task report.
+    let exitWait = ["io_wq_put_and_exit+", "io_uring_clean_tctx+", "io_uring_cancel_generic+"]
+    let lines = Fixtures.lines(Fixtures.path("lab/vanilla/threadexit/sysrq.txt"))
+    let edited = lines.filter { l in !exitWait.contains { l.contains(" \($0)") } }
+    try #require(lines.count - edited.count == 3)
+    let b = try #require(try analyze(Fixtures.temporary(edited)).files[0].blockedTasks.first { $0.tid == 96 })
+    #expect(!b.waitsForWorkers && !b.reportedHung)
+    #expect(b.stack.contains("__wait_for_common") && !b.stack.contains("io_wq_put_and_exit"))
+    #expect(b.evidence.contains { if case .sighting(let s) = $0 { s.state == .uninterruptible } else { false } })
+  }
 }
