@@ -92,6 +92,20 @@ import Testing
     }
   }
 
+  @Test func aHistogramEntryIsAHistVoteWithBothItsKeyAndItsHitcount() throws {
+    // The worker's entry in the last retry reading of the same capture votes hist. Edits: the entry
+    // cut before its ` hitcount:` (a key alone), and cut after its `{ ` (a hitcount without the key
+    // that opens the line): neither votes.
+    let lines = Fixtures.lines(Fixtures.path("lab/live-capture/vanilla/overrun/hist-armed/hist.txt"))
+    let entry = try #require(lines.last { $0.hasPrefix("{ common_pid: iou-wrk-190 ") })
+    let hitcount = try #require(entry.range(of: " hitcount:"))
+    #expect(Self.span(Array(entry.utf8), FormatSniffer.formats(of:)) == [.hist])
+    let keyAlone = String(entry[..<hitcount.lowerBound])
+    #expect(Self.span(Array(keyAlone.utf8), FormatSniffer.formats(of:)) == [])
+    let withoutOpening = String(entry.dropFirst(2))
+    #expect(Self.span(Array(withoutOpening.utf8), FormatSniffer.formats(of:)) == [])
+  }
+
   @Test func aLineOpeningWithCPUIsALostEventsLineOnlyWhenItSaysSo() throws {
     // The NMI backtrace header of a real sysrq-l dump (lab/vanilla/threadexit/sysrq.txt), with its
     // dmesg timestamp removed as `dmesg -t` and syzbot reports print it: `CPU: 1 UID: 0 PID: 97 ...`
