@@ -40,7 +40,7 @@ public enum CountedFact: Sendable, Codable, Equatable {
 extension FaultLoopDetector {
   /// One read interval of one thread: the differences between two consecutive readings.
   struct CountedInterval {
-    var retries: Int64 = 0
+    var retries: Int64
     /// nil when no switch-out histogram was read for this interval.
     var switches: SwitchDelta?
     var startNs: Int64?
@@ -88,10 +88,9 @@ extension FaultLoopDetector {
     func delta(_ now: Int64, _ before: Int64) -> Int64 { now >= before ? now - before : now }  // a reset trigger
     var out: [CountedInterval] = []
     for (i, r) in c.hits.enumerated() {
-      var iv = CountedInterval(line: r.line)
-      iv.retries = delta(r.hits[tid] ?? 0, i > 0 ? c.hits[i - 1].hits[tid] ?? 0 : 0)
-      iv.startNs = i > 0 ? c.hits[i - 1].timestamp : nil
-      iv.endNs = r.timestamp
+      var iv = CountedInterval(
+        retries: delta(r.hits[tid] ?? 0, i > 0 ? c.hits[i - 1].hits[tid] ?? 0 : 0),
+        startNs: i > 0 ? c.hits[i - 1].timestamp : nil, endNs: r.timestamp, line: r.line)
       if i < c.switches.count {
         let s = c.switches[i]
         let p = i > 0 ? c.switches[i - 1] : nil
