@@ -32,7 +32,9 @@ public struct FormatSniffer {
       binaryLines += 1
       return
     }
-    for f in Self.candidates(t, raw: line) { votes[f, default: 0] += 1 }
+    // The vote is read only by its order and by which formats are in it (it is private), so counting
+    // from another start or by another step gives the same decision.
+    for f in Self.candidates(t, raw: line) { votes[f, default: 0] += 1 }  // mutants: equivalent
   }
 
   /// The decision: a format, or nil when nothing matched (not a trace).
@@ -78,8 +80,10 @@ public struct FormatSniffer {
     let n = min(line.count, 256)
     var bad = 0
     var i = 0
-    // Eight bytes at a time: text has no byte below 0x20 in most words.
-    while i + 8 <= n {
+    // Eight bytes at a time: text has no byte below 0x20 in most words. The bytes this loop leaves
+    // the next one counts, so each byte below n is counted once whether a last whole word is taken
+    // here (`<=`) or there (`<`).
+    while i + 8 <= n {  // mutants: equivalent
       if ByteWords.hasByte(below: 0x20, in: line.word(at: i)) {
         for j in i..<i + 8 { bad += isControl(line[j]) }
       }
