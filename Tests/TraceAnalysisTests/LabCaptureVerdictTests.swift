@@ -30,6 +30,19 @@ import Testing
     #expect(!e.facts.contains(.stillBlockedAtEnd))
   }
 
+  @Test func quickRetriesBetweenSleepsAreStatedOnlyWhenThereWereAny() throws {
+    // lab/vanilla/busy-uffd-iouring (many workers on one fault): tid 94 retried once at once before
+    // sleeping again; tid 90 slept in each of its 24 calls and states none.
+    let run = try analyze(Fixtures.path("lab/vanilla/busy-uffd-iouring/fgraph_proc.txt.gz"))
+    let quick = { (tid: Int32) in
+      run.thread(tid)?.episodes.flatMap(\.facts).compactMap { f -> Int? in
+        if case .quickRetriesBetweenSleeps(let n) = f { n } else { nil }
+      }
+    }
+    #expect(quick(94) == [1])
+    #expect(quick(90) == [])
+  }
+
   @Test func twoCallsThatSleptHaveAWakeUpRateAndOneHasNone() throws {
     // Edit: the uffd-retry-sleep cancel capture cut before the worker's second or third call of
     // handle_userfault, so that its sleeping phase holds one or two calls that slept and returned.
