@@ -174,6 +174,22 @@ import TraceParse
     #expect(try verdict(70) == .inconclusive)
   }
 
+  @Test func aThreadsCallStackKeepsAt4096OpenCalls() throws {
+    // Edit: the vanilla graph cut after the worker's first handle_userfault() entry, and that entry
+    // line repeated after it (entries without exits, as a graph whose exits were lost): up to the
+    // limit every entry is kept, past it none.
+    let first = Self.retries[0]
+    let head = Array(Self.graph[...first])
+    let depth = try #require(try tracked(Fixtures.temporary(head)).0.threads[67]).stack.count
+    try #require(depth > 0 && depth < TrackedThread.maxStackDepth)
+    #expect(TrackedThread.maxStackDepth == 4096)
+    for extra in [TrackedThread.maxStackDepth - depth, 5000] {
+      let lines = head + Array(repeating: Self.graph[first], count: extra)
+      let t = try #require(try tracked(Fixtures.temporary(lines)).0.threads[67])
+      #expect(t.stack.count == TrackedThread.maxStackDepth, "\(extra) more entries")
+    }
+  }
+
   @Test func everyLostMarkerIsCountedAndTheFirst4096AreKeptForPictures() throws {
     // Edit: 5000 markers `CPU:1 [LOST 2 EVENTS]` appended to the real capture lab/vanilla/kill9.
     let lines = Fixtures.lines(Fixtures.path("lab/vanilla/kill9/fgraph_proc.txt"))

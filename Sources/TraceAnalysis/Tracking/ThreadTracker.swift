@@ -234,7 +234,9 @@ public final class ThreadTracker: TraceRecordSink {
     } else if role.contains(.schedule), t.fault.openCall != nil, t.fault.openCall!.openSchedule == nil {
       t.fault.openCall!.openSchedule = OpenSchedule(depth: t.stack.count)
     }
-    if t.stack.count < 4096 { t.stack.append(Frame(function: fn, timestamp: ctx.timestamp, line: ctx.line)) }
+    if t.stack.count < TrackedThread.maxStackDepth {
+      t.stack.append(Frame(function: fn, timestamp: ctx.timestamp, line: ctx.line))
+    }
   }
 
   private func beginCall(_ t: TrackedThread, _ fn: Symbol, _ ctx: RecordContext) {

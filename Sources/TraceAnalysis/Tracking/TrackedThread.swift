@@ -15,7 +15,10 @@ final class TrackedThread {
   /// True once `comm` came from a source that prints it in full (sched events, perf, /proc).
   var commIsFull = false
   var tgid: Int32?
+  /// The open calls of a function_graph, outermost first; entries past ``maxStackDepth`` are not kept.
   var stack: [Frame] = []
+  /// The deepest call nesting kept: a graph whose exits were lost cannot grow a stack without bound.
+  static let maxStackDepth = 4096
   var cpuMask: UInt64 = 0
 
   /// Switch-outs and exit (sched events).
