@@ -107,6 +107,27 @@ import Testing
     #expect(spin.facts.contains(.scheduleReturnedAtOnce(returnedAtOnce: 77, calls: 78)))
   }
 
+  /// Edit: the worker's switch-out in S of its first fault call and the switch-in after it copied
+  /// before the entry of loop retry `n + 1`, stamped with that entry's time: it slept between
+  /// retries `n` and `n + 1` of the loop, outside any fault call.
+  func sleptAfterRetry(_ n: Int) throws -> [String] {
+    let out = try #require(Self.graph.firstIndex { $0.contains("prev_pid=67 prev_prio=120 prev_state=S ") })
+    let back = try #require(Self.graph[out...].firstIndex { $0.contains(" next_pid=67 ") })
+    let at = Self.retries[n + 1]
+    let stamp = try #require(Self.graph[at].split(separator: "|", maxSplits: 1).first)
+    let restamped = { (l: String) in String(stamp + "|" + l.split(separator: "|", maxSplits: 1)[1]) }
+    var lines = Self.graph
+    lines.insert(contentsOf: [restamped(Self.graph[out]), restamped(Self.graph[back])], at: at)
+    return lines
+  }
+
+  @Test func aSleepBetweenTwoRetriesEndsTheLoopThere() throws {
+    let w = try worker(try analyze(Fixtures.temporary(try sleptAfterRetry(40))))
+    #expect(w.episodes.map(\.verdict) == [.sleeping, .spinning, .spinning])
+    #expect(w.episodes.dropFirst().map(\.faultCalls) == [40, 38])
+    #expect(try worker(try analyze(Fixtures.vanillaGraph)).episodes.last?.faultCalls == 78)
+  }
+
   @Test func aSpinPreemptedForSecondsShowsItsSmallOnCPUShare() throws {
     // Edits: the R switch-out above, and every line from the worker's switch-in (line 256) on 3 s
     // later: 79 retries over ~3.3 s, nearly all of it preempted.
@@ -207,6 +228,26 @@ import Testing
     let spin = try #require(try worker(try analyze(Fixtures.vanillaGraph)).episodes.first { $0.verdict == .spinning })
     #expect(FaultLoopDetector.longestIntactRun(spin, [spin.firstLine]) == spin.faultCalls)
     #expect(FaultLoopDetector.longestIntactRun(spin, [spin.firstLine + 1]) == spin.faultCalls - 1)
+  }
+
+  @Test func ofTwoEquallyIntactLoopsTheEarlierIsNamed() throws {
+    // Edits: the worker slept between loop retries 39 and 40 (two loops of 39), and a marker inside
+    // its first fault call, before both: each loop is intact, and the first is the one named.
+    var lines = try sleptAfterRetry(39)
+    lines.insert("CPU:0 [LOST 10 EVENTS]", at: Self.retries[0] + 1)
+    let w = try worker(try analyze(Fixtures.temporary(lines)))
+    try #require(w.episodes.map(\.verdict) == [.sleeping, .spinning, .spinning])
+    let loops = w.episodes.dropFirst()
+    #expect(loops.map(\.faultCalls) == [39, 39])
+    let first = try #require(loops.first)
+    #expect(
+      w.caveats.contains {
+        if case .lostEventsBesideIntactLoop(_, 0, 10, 39, let l) = $0 {
+          l == LineRange(first.firstLine, first.lastLine)
+        } else {
+          false
+        }
+      })
   }
 
   func isLost(_ c: Caveat) -> Bool { if case .lostEvents = c { true } else { false } }
