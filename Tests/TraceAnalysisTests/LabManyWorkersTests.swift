@@ -60,6 +60,26 @@ import Testing
     #expect(run.verdict == .spinning)
   }
 
+  @Test func aLowShareOnSaturatedCPUsIsStatedOnlyBelowTheAsleepLimit() throws {
+    // The first worker of that perf.txt whose low share is stated: with the asleep limit set to its
+    // share exactly (its periods over the busiest CPU's) the share is not below it, one ulp higher it is.
+    let path = lab("vanilla/many-workers/perf.txt")
+    let isLow = { (e: ThreadEvidence) in if case .lowShareOnSaturatedCPUs = e { true } else { false } }
+    let w = try #require(try analyze(path).files[0].threads.first { $0.isWorker && $0.evidence.contains(where: isLow) })
+    let share = try #require(
+      w.evidence.lazy.compactMap { e -> Double? in
+        if case .cpuShareFromSamples(_, .periodsOfBusiestCPU(_, let mine, let cpu)) = e {
+          min(1, Double(mine) / Double(cpu))
+        } else {
+          nil
+        }
+      }.first)
+    let at = try #require(try analyze(path) { $0.thresholds.maxAsleepShare = share }.thread(w.tid))
+    #expect(!at.evidence.contains(where: isLow))
+    let over = try #require(try analyze(path) { $0.thresholds.maxAsleepShare = share.nextUp }.thread(w.tid))
+    #expect(over.evidence.contains(where: isLow))
+  }
+
   @Test func oneIdleSampleOnACPULetsTheLowShareOfItsWorkersDecideAgain() throws {
     // Edit of vanilla/many-workers/perf.txt: its first sample (perf itself, on CPU 1) relabelled as the
     // idle task (`swapper 0`). Workers sampled on CPU 1 are then mostly off a CPU that had idle time;
