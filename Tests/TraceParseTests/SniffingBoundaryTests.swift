@@ -29,6 +29,17 @@ import Testing
     #expect(Self.span(Self.overwritten(head, 6, every: 7, with: 0x01), FormatSniffer.looksBinary))
   }
 
+  @Test func aBinaryLineCastsNoVoteWhateverTextItHolds() throws {
+    // Edit: the same function_graph line with 3 bytes of its function name set to NUL: it keeps its
+    // time and CPU columns, but it is binary and votes for nothing; as captured it votes ftrace.
+    let bytes = try Self.callLine()
+    var nuls = bytes
+    for i in [bytes.count - 4, bytes.count - 6, bytes.count - 8] { nuls[i] = 0 }
+    #expect(Self.span(bytes, FormatSniffer.formats(of:)).contains(.ftrace))
+    #expect(Self.span(nuls, FormatSniffer.looksBinary))
+    #expect(Self.span(nuls, FormatSniffer.formats(of:)) == [])
+  }
+
   @Test func aLineWithANULIsBinaryFromThreeControlBytesOn() throws {
     // Edit: a whole function_graph line of the vanilla threadexit capture (over 30 bytes, so three
     // control bytes are under a tenth of it) with 2 or 3 of its bytes set to NUL.
