@@ -40,6 +40,26 @@ import Testing
     #expect(Self.span(nuls, FormatSniffer.formats(of:)) == [])
   }
 
+  @Test func notATraceBlamesBinaryDataOnlyWhenMoreThanHalfTheLinesAreBinary() throws {
+    // Edit: prose lines of shared-traces/README.md (no trace) after 2 or 3 copies of the line above
+    // with its NULs, 5 lines in all: 2 binary lines are not why it is no trace, 3 are.
+    let prose = Fixtures.lines(Fixtures.path("shared-traces/README.md")).filter { l in
+      !l.isEmpty && Self.span(Array(l.utf8), FormatSniffer.formats(of:)).isEmpty
+    }
+    try #require(prose.count >= 3)
+    var nuls = try Self.callLine()
+    for i in [nuls.count - 4, nuls.count - 6, nuls.count - 8] { nuls[i] = 0 }
+    func sniffed(binary: Int) -> FormatSniffer {
+      var s = FormatSniffer()
+      for _ in 0..<binary { Self.span(nuls) { s.observe($0) } }
+      for l in prose.prefix(5 - binary) { Self.span(Array(l.utf8)) { s.observe($0) } }
+      return s
+    }
+    #expect(sniffed(binary: 2).format == nil)
+    #expect(sniffed(binary: 2).explanation.hasPrefix("none of the first 5 lines looks like"))
+    #expect(sniffed(binary: 3).explanation == "3 of the first 5 lines are binary data")
+  }
+
   @Test func aLineWithANULIsBinaryFromThreeControlBytesOn() throws {
     // Edit: a whole function_graph line of the vanilla threadexit capture (over 30 bytes, so three
     // control bytes are under a tenth of it) with 2 or 3 of its bytes set to NUL.
