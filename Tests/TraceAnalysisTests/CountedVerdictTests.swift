@@ -236,6 +236,11 @@ enum HistEdits {
     let v = try Self.worker(Fixtures.temporary(lines))
     #expect(v.verdict == .spinning && v.caveats.contains(.countedFunctionUnnamed))
     #expect(!(try Self.worker(Self.hist("vanilla"))).caveats.contains(.countedFunctionUnnamed))
+    // Edit: only the last marker line without it: one unnamed reading is enough to say so.
+    var one = Fixtures.lines(Self.hist("vanilla"))
+    let last = try #require(one.lastIndex { $0.contains(" probe=handle_userfault") })
+    one[last] = one[last].replacingOccurrences(of: " probe=handle_userfault", with: "")
+    #expect(try Self.worker(Fixtures.temporary(one)).caveats.contains(.countedFunctionUnnamed))
   }
 
   @Test func readingsWhoseTimesGoBackwardsGiveNoRate() throws {
