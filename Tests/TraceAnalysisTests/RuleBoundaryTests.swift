@@ -185,6 +185,16 @@ import Testing
     #expect(w.caveats.contains { if case .lostEventsBesideIntactLoop(_, _, _, 40, _) = $0 { true } else { false } })
   }
 
+  @Test func twoLossesInsideTheLoopLeaveItsLongestPartBetweenThem() throws {
+    // Edit: markers before the entries of loop retries 21 and 51: parts of 20, 30 and 28 retries.
+    var lines = Self.graph
+    lines.insert("CPU:1 [LOST 10 EVENTS]", at: Self.retries[51])
+    lines.insert("CPU:1 [LOST 10 EVENTS]", at: Self.retries[21])
+    let w = try worker(try analyze(Fixtures.temporary(lines)))
+    #expect(w.verdict == .spinning)
+    #expect(w.caveats.contains { if case .lostEventsBesideIntactLoop(_, 1, 20, 30, _) = $0 { true } else { false } })
+  }
+
   @Test func aLossThatLeaves39RetriesOnEachSideBreaksALoopOf40() throws {
     let w = try lostInsideTheLoop(after: 39)  // 39 before, 39 after
     #expect(w.verdict == .inconclusive)
