@@ -114,10 +114,9 @@ import Testing
     let out = try #require(Self.graph.firstIndex { $0.contains("prev_pid=67 prev_prio=120 prev_state=S ") })
     let back = try #require(Self.graph[out...].firstIndex { $0.contains(" next_pid=67 ") })
     let at = Self.retries[n + 1]
-    let stamp = try #require(Self.graph[at].split(separator: "|", maxSplits: 1).first)
-    let restamped = { (l: String) in String(stamp + "|" + l.split(separator: "|", maxSplits: 1)[1]) }
+    let stamp = try #require(CaptureEdits.timestamp(Self.graph[at]))
     var lines = Self.graph
-    lines.insert(contentsOf: [restamped(Self.graph[out]), restamped(Self.graph[back])], at: at)
+    lines.insert(contentsOf: CaptureEdits.retimed([Self.graph[out], Self.graph[back]], from: 0) { _ in stamp }, at: at)
     return lines
   }
 

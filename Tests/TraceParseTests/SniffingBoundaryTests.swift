@@ -20,6 +20,14 @@ import Testing
     return b
   }
 
+  /// Edit: ``callLine()`` with 3 bytes of its function name set to NUL (binary, but it keeps its
+  /// time and CPU columns).
+  static func callLineWithNULs() throws -> [UInt8] {
+    var b = try callLine()
+    for i in [b.count - 4, b.count - 6, b.count - 8] { b[i] = 0 }
+    return b
+  }
+
   @Test func aLineIsBinaryWhenMoreThanATenthOfItsBytesAreControlBytes() throws {
     // Edit: the first 50 bytes of a function_graph line of the vanilla threadexit capture, with
     // 5 or 6 of them replaced by 0x01 (no NUL, so only the share counts).
@@ -33,8 +41,7 @@ import Testing
     // Edit: the same function_graph line with 3 bytes of its function name set to NUL: it keeps its
     // time and CPU columns, but it is binary and votes for nothing; as captured it votes ftrace.
     let bytes = try Self.callLine()
-    var nuls = bytes
-    for i in [bytes.count - 4, bytes.count - 6, bytes.count - 8] { nuls[i] = 0 }
+    let nuls = try Self.callLineWithNULs()
     #expect(Self.span(bytes, FormatSniffer.formats(of:)).contains(.ftrace))
     #expect(Self.span(nuls, FormatSniffer.looksBinary))
     #expect(Self.span(nuls, FormatSniffer.formats(of:)) == [])
@@ -47,8 +54,7 @@ import Testing
       !l.isEmpty && Self.span(Array(l.utf8), FormatSniffer.formats(of:)).isEmpty
     }
     try #require(prose.count >= 3)
-    var nuls = try Self.callLine()
-    for i in [nuls.count - 4, nuls.count - 6, nuls.count - 8] { nuls[i] = 0 }
+    let nuls = try Self.callLineWithNULs()
     func sniffed(binary: Int) -> FormatSniffer {
       var s = FormatSniffer()
       for _ in 0..<binary { Self.span(nuls) { s.observe($0) } }
